@@ -1,0 +1,180 @@
+"""Dates stated at the precision a document gives them.
+
+A document may say "1976年6月" or "1997年" without a day. Such a date is stored as a
+DateField holding the first day of its period plus a precision column, and is shown
+and exported at that precision, never with an invented day.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+@dataclass(frozen=True, order=False)
+class PartialDate:
+    """A date known to a day, a month or a year."""
+
+    value: datetime.date
+    precision: str = Precision.DAY
+
+    def __post_init__(self):
+        if self.precision not in Precision.values:
+            raise ValueError(f"unknown precision {self.precision!r}")
+        object.__setattr__(self, "value", truncate(self.value, self.precision))
+
+    @classmethod
+    def parse(cls, text):
+        """Parse `1976-06-08`, `1976-06` or `1976`; raise ValueError otherwise."""
+        text = (text or "").strip()
+        parts = text.split("-")
+        try:
+            if len(parts) == 1 and len(parts[0]) == 4:
+                return cls(datetime.date(int(parts[0]), 1, 1), Precision.YEAR)
+            if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
+                return cls(datetime.date(int(parts[0]), int(parts[1]), 1), Precision.MONTH)
+            if len(parts) == 3 and len(parts[0]) == 4:
+                return cls(datetime.date.fromisoformat(text), Precision.DAY)
+        except ValueError:
+            pass
+        raise ValueError(f"{text!r} is not a date like 1976-06-08, 1976-06 or 1976")
+
+    @property
+    def start(self):
+        return self.value
+
+    @property
+    def end(self):
+        """The last day the period could stand for."""
+        if self.precision == Precision.YEAR:
+            return datetime.date(self.value.year, 12, 31)
+        if self.precision == Precision.MONTH:
+            last = calendar.monthrange(self.value.year, self.value.month)[1]
+            return self.value.replace(day=last)
+        return self.value
+
+    def iso(self):
+        if self.precision == Precision.YEAR:
+            return f"{self.value.year:04d}"
+        if self.precision == Precision.MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+    def display(self, language=None):
+        language = language or get_language() or "en"
+        if language.startswith("ja"):
+            d = self.value
+            if self.precision == Precision.YEAR:
+                return f"{d.year}年"
+            if self.precision == Precision.MONTH:
+                return f"{d.year}年{d.month}月"
+            return f"{d.year}年{d.month}月{d.day}日"
+        if self.precision == Precision.YEAR:
+            return str(self.value.year)
+        if self.precision == Precision.MONTH:
+            return date_format(self.value, "F Y", use_l10n=False)
+        return date_format(self.value, "j F Y", use_l10n=False)
+
+    def certainly_by(self, day):
+        """True when the whole period lies on or before `day`."""
+        return self.end <= day
+
+    def __str__(self):
+        return self.display()
+
+
+def truncate(value, precision):
+    if precision == Precision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == Precision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+class PartialDateAttr:
+    """Class attribute that joins `<name>_on` and `<name>_precision` into a PartialDate.
+
+    adopted = PartialDateAttr("adopted")
+    treaty.adopted            # PartialDate or None
+    treaty.adopted = PartialDate.parse("2017-07")
+    """
+
+    def __init__(self, name):
+        self.date_field = f"{name}_on"
+        self.precision_field = f"{name}_precision"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.date_field)
+        if value is None:
+            return None
+        return PartialDate(value, getattr(instance, self.precision_field) or Precision.DAY)
+
+    def __set__(self, instance, partial):
+        if partial is None:
+            setattr(instance, self.date_field, None)
+            setattr(instance, self.precision_field, "")
+        else:
+            setattr(instance, self.date_field, partial.value)
+            setattr(instance, self.precision_field, partial.precision)
+
+
+def precision_field(*, required=True, verbose_name=None):
+    return models.CharField(
+        verbose_name or _("precision"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY if required else "",
+        blank=not required,
+        help_text=_(
+            "How much of the date the source states. Month: store the 1st; year: 1 January."
+        ),
+    )
+
+
+def partial_date_constraints(name, *, model_label, required=True):
+    """Database checks for a `<name>_on` / `<name>_precision` pair.
+
+    The precision is one of the known values; a month-precision date is the first of
+    its month, a year-precision date 1 January; an empty date has no precision.
+    """
+    on, prec = f"{name}_on", f"{name}_precision"
+    valid = Q(**{f"{prec}__in": Precision.values})
+    normalized = (
+        Q(**{prec: Precision.DAY})
+        | Q(**{prec: Precision.MONTH, f"{on}__day": 1})
+        | Q(**{prec: Precision.YEAR, f"{on}__day": 1, f"{on}__month": 1})
+    )
+    if required:
+        condition = valid & normalized
+    else:
+        empty = Q(**{f"{on}__isnull": True, prec: ""})
+        condition = empty | (Q(**{f"{on}__isnull": False}) & valid & normalized)
+    return [
+        models.CheckConstraint(condition=condition, name=f"{model_label}_{name}_precision_valid"),
+    ]
+
+
+def normalize_partial_dates(instance, *names):
+    """Truncate each `<name>_on` to its precision (used from Model.clean)."""
+    for name in names:
+        on, prec = f"{name}_on", f"{name}_precision"
+        value = getattr(instance, on)
+        if value is None:
+            setattr(instance, prec, "")
+            continue
+        if not getattr(instance, prec):
+            setattr(instance, prec, Precision.DAY)
+        setattr(instance, on, truncate(value, getattr(instance, prec)))

@@ -1,0 +1,42 @@
+"""The "Editors" group: may add, change, delete and view the content models, nothing else.
+
+Each app grants its own models from a data migration, so a new app extends the group
+without touching the others.
+"""
+
+EDITORS_GROUP = "Editors"
+ACTIONS = ("add", "change", "delete", "view")
+
+
+def grant_editor_permissions(apps, app_label, model_names):
+    """For use in a RunPython migration: give the Editors group rights on these models."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; make sure they exist now.
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True  # the migration state's stub lacks it
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    codenames = [f"{action}_{model}" for model in model_names for action in ACTIONS]
+    permissions = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=codenames
+    )
+    missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+    if missing:
+        raise RuntimeError(f"permissions not found for the Editors group: {sorted(missing)}")
+    group.permissions.add(*permissions)
+
+
+def revoke_editor_permissions(apps, app_label, model_names):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=EDITORS_GROUP).first()
+    if group is None:
+        return
+    codenames = [f"{action}_{model}" for model in model_names for action in ACTIONS]
+    group.permissions.remove(
+        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )

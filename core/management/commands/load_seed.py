@@ -1,0 +1,30 @@
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# One fixture file per app, loaded in dependency order.
+SEED_ORDER = ["core", "treaties", "people", "recommendations"]
+
+
+class Command(BaseCommand):
+    help = "Load the seed data built from the source documents (safe to run again)."
+
+    def handle(self, *args, **options):
+        fixture_dir = settings.FIXTURE_DIRS[0]
+        files = [
+            str(fixture_dir / f"{label}.json")
+            for label in SEED_ORDER
+            if apps.is_installed(label) and (fixture_dir / f"{label}.json").exists()
+        ]
+        verbosity = options["verbosity"]
+        with transaction.atomic():
+            call_command("loaddata", *files, verbosity=max(verbosity - 1, 0))
+            # loaddata saves raw rows; derived values are brought up to date here.
+            for model in apps.get_models():
+                refresh = getattr(model, "refresh_derived_after_seed", None)
+                if refresh is not None:
+                    refresh()
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(f"Loaded seed data from {len(files)} files."))

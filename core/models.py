@@ -1,0 +1,119 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .dates import PartialDateAttr, partial_date_constraints, precision_field
+from .i18n import LocalizedMixin
+
+
+class SourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceKind(models.TextChoices):
+    POLICY_RECOMMENDATION = "policy_recommendation", _("policy recommendation")
+    WHITE_PAPER = "white_paper", _("white paper")
+    INTERVIEW_REPORT = "interview_report", _("interview report")
+    RESEARCH_REPORT = "research_report", _("research report")
+    NEWS_ARTICLE = "news_article", _("news article")
+    GOVERNMENT_REPORT = "government_report", _("government report")
+    TREATY_TEXT = "treaty_text", _("treaty text")
+    TREATY_DATABASE = "treaty_database", _("treaty database")
+    OTHER = "other", _("other")
+
+
+class SourceLanguage(models.TextChoices):
+    JA = "ja", _("Japanese")
+    EN = "en", _("English")
+
+
+class Source(LocalizedMixin, models.Model):
+    """A document that facts are taken from."""
+
+    Kind = SourceKind
+
+    Language = SourceLanguage
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    publisher_ja = models.CharField(_("publisher (Japanese)"), max_length=200, blank=True)
+    publisher_en = models.CharField(_("publisher (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    published_precision = precision_field(required=False)
+    published = PartialDateAttr("published")
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_ja="", title_en=""), name="core_source_has_title"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SourceKind.values), name="core_source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=SourceLanguage.values),
+                name="core_source_language_valid",
+            ),
+            *partial_date_constraints("published", model_label="core_source", required=False),
+        ]
+
+    def __str__(self):
+        return self.loc("title")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("core:source-detail", args=[self.pk])
+
+    def clean(self):
+        from .dates import normalize_partial_dates
+
+        normalize_partial_dates(self, "published")
+
+
+class Provenance(models.Model):
+    """Where a fact came from and how old it is: source, locator and as-of date."""
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    locator = models.CharField(
+        _("locator"),
+        max_length=300,
+        blank=True,
+        help_text=_('Section, page or footnote in the source, e.g. "4-3 (2) ②, note 25".'),
+    )
+    as_of_on = models.DateField(_("as of"), null=True, blank=True)
+    as_of_precision = precision_field(required=False, verbose_name=_("as-of precision"))
+    as_of = PartialDateAttr("as_of")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_source(self):
+        return self.source_id is not None
+
+    def clean(self):
+        from .dates import normalize_partial_dates
+
+        super().clean()
+        normalize_partial_dates(self, "as_of")

@@ -1,0 +1,58 @@
+"""Pieces every public browse page uses: filtered, paginated lists and their CSV export."""
+
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+
+PAGE_SIZE = 50
+
+
+class ReadOnlyMixin:
+    """Public pages only read: anything but GET and HEAD is refused with 405."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+
+
+class BrowseView(ReadOnlyMixin, FilterView):
+    """A FilterSet over a paginated list. Invalid filter input gives 400 and the form's errors."""
+
+    paginate_by = PAGE_SIZE
+    strict = True
+    export_url_name = None
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        context["filter_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
+        return context
+
+
+class CsvExportView(ReadOnlyMixin, FilterView):
+    """The CSV of a browse page: same FilterSet, same query string, every matching row."""
+
+    export_class = None
+    filename = None
+
+    def get(self, request, *args, **kwargs):
+        filterset_class = self.get_filterset_class()
+        self.filterset = self.get_filterset(filterset_class)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            lines = [_("Invalid filter:")]
+            for field, errors in self.filterset.errors.items():
+                lines.extend(f"{field}: {error}" for error in errors)
+            return HttpResponse(
+                "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+            )
+        export = self.export_class()
+        return export.response(self.filterset.qs, filename=self.filename or export.filename)

@@ -1,0 +1,42 @@
+import os
+
+import pytest
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; the live server's
+# database access happens in its own thread, so this only lifts Django's guard here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Tests read English labels unless they switch language themselves."""
+    settings.LANGUAGE_CODE = "en"
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def source(db):
+    return factories.SourceFactory()
+
+
+@pytest.fixture
+def treaty(db):
+    return factories.TreatyFactory(slug="npt", short_name_en="NPT")
+
+
+@pytest.fixture
+def country(db):
+    return factories.CountryFactory(code="JP")
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed data loaded the way `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)

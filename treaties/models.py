@@ -1,0 +1,720 @@
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.dates import (
+    PartialDateAttr,
+    normalize_partial_dates,
+    partial_date_constraints,
+    precision_field,
+)
+from core.i18n import LocalizedMixin
+from core.models import Provenance
+
+
+def today():
+    return timezone.localdate()
+
+
+class TreatyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def in_force(self, on=None):
+        """Treaties in force on a day: stored as in force and not past their expiry."""
+        on = on or today()
+        return self.filter(status=Treaty.Status.IN_FORCE).exclude(expires_on__lt=on)
+
+    def expired(self, on=None):
+        on = on or today()
+        return self.filter(expires_on__lt=on)
+
+    def expired_but_not_marked(self, on=None):
+        """Past their expiry date while the stored status still says otherwise."""
+        return self.expired(on).exclude(status=Treaty.Status.EXPIRED)
+
+    def with_participation_counts(self):
+        return self.annotate(
+            participation_count=Count("participations", distinct=True),
+        )
+
+
+class TreatyKind(models.TextChoices):
+    MULTILATERAL = "multilateral", _("multilateral treaty")
+    BILATERAL = "bilateral", _("bilateral treaty")
+    PROPOSED = "proposed", _("proposed treaty")
+    REGIME = "regime", _("export control regime")
+    POLITICAL = "political", _("political agreement")
+
+
+class TreatyStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    UNDER_NEGOTIATION = "under_negotiation", _("under negotiation")
+    OPEN_FOR_SIGNATURE = "open_for_signature", _("open for signature")
+    NOT_IN_FORCE = "not_in_force", _("not yet in force")
+    IN_FORCE = "in_force", _("in force")
+    EXPIRED = "expired", _("expired")
+    TERMINATED = "terminated", _("terminated")
+    SUSPENDED = "suspended", _("suspended")
+    OPERATING = "operating", _("operating")
+
+
+class Treaty(LocalizedMixin, Provenance):
+    Kind = TreatyKind
+
+    Status = TreatyStatus
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    short_name_ja = models.CharField(_("short name (Japanese)"), max_length=60, blank=True)
+    short_name_en = models.CharField(_("short name (English)"), max_length=60)
+    name_ja = models.CharField(_("full name (Japanese)"), max_length=300, blank=True)
+    name_en = models.CharField(_("full name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("stored status"), max_length=20, choices=Status.choices)
+    adopted_on = models.DateField(_("adopted"), null=True, blank=True)
+    adopted_precision = precision_field(required=False)
+    adopted = PartialDateAttr("adopted")
+    opened_on = models.DateField(_("opened for signature"), null=True, blank=True)
+    opened_precision = precision_field(required=False)
+    opened = PartialDateAttr("opened")
+    entered_into_force_on = models.DateField(_("entered into force"), null=True, blank=True)
+    entered_into_force_precision = precision_field(required=False)
+    entered_into_force = PartialDateAttr("entered_into_force")
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    expires_precision = precision_field(required=False)
+    expires = PartialDateAttr("expires")
+    key_dates_note = models.TextField(
+        _("key dates note"), blank=True, help_text=_("Where each key date comes from.")
+    )
+    entry_into_force_rule_ja = models.TextField(_("entry-into-force rule (Japanese)"), blank=True)
+    entry_into_force_rule_en = models.TextField(_("entry-into-force rule (English)"), blank=True)
+    depositary_ja = models.CharField(_("depositary (Japanese)"), max_length=300, blank=True)
+    depositary_en = models.CharField(_("depositary (English)"), max_length=300, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TreatyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "slug"]
+        verbose_name = _("treaty")
+        verbose_name_plural = _("treaties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=TreatyKind.values), name="treaty_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TreatyStatus.values), name="treaty_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(entered_into_force_on__isnull=True)
+                | Q(expires_on__gte=models.F("entered_into_force_on")),
+                name="treaty_expires_after_entry_into_force",
+            ),
+            *partial_date_constraints("adopted", model_label="treaty", required=False),
+            *partial_date_constraints("opened", model_label="treaty", required=False),
+            *partial_date_constraints("entered_into_force", model_label="treaty", required=False),
+            *partial_date_constraints("expires", model_label="treaty", required=False),
+            *partial_date_constraints("as_of", model_label="treaty", required=False),
+        ]
+
+    def __str__(self):
+        return self.loc("short_name")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("treaties:treaty-detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self, "adopted", "opened", "entered_into_force", "expires", "as_of")
+
+    def has_expired(self, on=None):
+        return self.expires_on is not None and self.expires_on < (on or today())
+
+    def effective_status(self, on=None):
+        """The status a reader should see: a treaty past its expiry shows as expired."""
+        if self.has_expired(on) and self.status not in (self.Status.TERMINATED,):
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+    @property
+    def display_status(self):
+        return self.effective_status().label
+
+    @property
+    def needs_status_review(self):
+        return self.has_expired() and self.status != self.Status.EXPIRED
+
+    def in_force_on(self, day):
+        eif = self.entered_into_force
+        if eif is None or not eif.certainly_by(day):
+            return False
+        return not (self.expires_on is not None and self.expires_on < day)
+
+    @property
+    def is_regime(self):
+        return self.kind in (self.Kind.REGIME, self.Kind.POLITICAL)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code.upper())
+
+
+class Posture(models.TextChoices):
+    NPT_NUCLEAR_WEAPON_STATE = "npt_nws", _("NPT nuclear-weapon state")
+    NUCLEAR_ARMED_OUTSIDE_NPT = "nuclear_armed", _("nuclear-armed outside the NPT")
+    UMBRELLA = "umbrella", _("under a nuclear umbrella")
+    NONE = "none", _("none recorded")
+
+
+class Region(models.TextChoices):
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA = "asia", _("Asia")
+    EUROPE = "europe", _("Europe")
+    OCEANIA = "oceania", _("Oceania")
+    OTHER = "other", _("other")
+
+
+class Country(models.Model):
+    """A state (or the EU) as django-countries names it, in Japanese and English."""
+
+    Posture = Posture
+
+    Region = Region
+
+    code = CountryField(_("country"), unique=True)
+    un_member = models.BooleanField(_("UN member"), default=True)
+    region = models.CharField(
+        _("region"),
+        max_length=10,
+        choices=Region.choices,
+        default=Region.OTHER,
+        help_text=_("Continental region of the UN M49 standard."),
+    )
+    nuclear_posture = models.CharField(
+        _("nuclear posture"), max_length=16, choices=Posture.choices, default=Posture.NONE
+    )
+    posture_source = models.ForeignKey(
+        "core.Source",
+        verbose_name=_("posture source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    posture_locator = models.CharField(_("posture locator"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nuclear_posture__in=Posture.values), name="country_posture_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=Region.values), name="country_region_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.code.name)
+
+    @property
+    def name(self):
+        return self.code.name
+
+    @property
+    def iso2(self):
+        return str(self.code).lower()
+
+    def natural_key(self):
+        return (str(self.code),)
+
+    def get_absolute_url(self):
+        return reverse("treaties:country-detail", args=[self.iso2])
+
+
+class ParticipationStatus(models.TextChoices):
+    NOT_SIGNED = "not_signed", _("not signed")
+    SIGNATORY = "signatory", _("signatory")
+    CONSENTED = "consented", _("ratified, not yet in force")
+    PARTY = "party", _("party")
+    PARTICIPATING = "participating", _("participating")
+    SUSPENDED = "suspended", _("suspended")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, treaty_slug, country_code):
+        return self.get(treaty__slug=treaty_slug, country__code=country_code.upper())
+
+    def for_treaty(self, treaty):
+        return self.filter(treaty=treaty)
+
+    def for_country(self, country):
+        return self.filter(country=country)
+
+    def with_country(self):
+        return self.select_related("country")
+
+    def with_treaty(self):
+        return self.select_related("treaty")
+
+    def with_actions(self):
+        return self.prefetch_related(
+            models.Prefetch("actions", queryset=TreatyAction.objects.order_by("date_on", "pk"))
+        )
+
+    def required_for_entry_into_force(self):
+        return self.filter(required_for_entry_into_force=True)
+
+    def status_counts(self):
+        return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+class Participation(Provenance):
+    """A country's standing towards one treaty; the status follows from its actions."""
+
+    Status = ParticipationStatus
+
+    treaty = models.ForeignKey(
+        Treaty, verbose_name=_("treaty"), on_delete=models.CASCADE, related_name="participations"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="participations"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ParticipationStatus.choices,
+        default=ParticipationStatus.NOT_SIGNED,
+        editable=False,
+        help_text=_("Derived from the dated actions; never typed."),
+    )
+    required_for_entry_into_force = models.BooleanField(
+        _("required for entry into force"),
+        default=False,
+        help_text=_(
+            "For the CTBT: listed in Annex 2 (the 44 states whose ratification is needed)."
+        ),
+    )
+    note_ja = models.TextField(_("note (Japanese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treaty__display_order", "country__code"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treaty", "country"], name="participation_unique_treaty_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ParticipationStatus.values),
+                name="participation_status_valid",
+            ),
+            *partial_date_constraints("as_of", model_label="participation", required=False),
+        ]
+
+    def __str__(self):
+        return f"{self.country} — {self.treaty}"
+
+    def natural_key(self):
+        return self.treaty.natural_key() + self.country.natural_key()
+
+    natural_key.dependencies = ["treaties.treaty", "treaties.country"]
+
+    def get_absolute_url(self):
+        return self.country.get_absolute_url()
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+    @property
+    def is_party(self):
+        return self.status == ParticipationStatus.PARTY
+
+    def status_on(self, day, actions=None):
+        from .status import derive_status
+
+        if actions is None:
+            actions = list(self.actions.order_by("date_on", "pk"))
+        return derive_status(self.treaty, actions, day)
+
+    @classmethod
+    def refresh_derived_after_seed(cls):
+        """Recompute every stored status from the actions (after a raw fixture load)."""
+        from .status import derive_status
+
+        day = today()
+        actions = {}
+        for action in TreatyAction.objects.order_by("date_on", "pk"):
+            actions.setdefault(action.participation_id, []).append(action)
+        changed = []
+        for participation in cls.objects.select_related("treaty"):
+            status = derive_status(participation.treaty, actions.get(participation.pk, []), day)
+            if status != participation.status:
+                participation.status = status
+                changed.append(participation)
+        cls.objects.bulk_update(changed, ["status"], batch_size=500)
+
+    def refresh_status(self, save=True):
+        """Recompute the stored status from the actions, as of today."""
+        self.status = self.status_on(today())
+        if save and self.pk:
+            type(self).objects.filter(pk=self.pk).update(status=self.status)
+        return self.status
+
+
+class ActionType(models.TextChoices):
+    SIGNATURE = "signature", _("signature")
+    RATIFICATION = "ratification", _("ratification")
+    ACCEPTANCE = "acceptance", _("acceptance")
+    APPROVAL = "approval", _("approval")
+    ACCESSION = "accession", _("accession")
+    SUCCESSION = "succession", _("succession")
+    ADMISSION = "admission", _("admission (regimes, political agreements)")
+    WITHDRAWAL = "withdrawal", _("withdrawal")
+    REVOCATION = "revocation", _("revocation of ratification")
+    SUSPENSION = "suspension", _("suspension")
+
+
+# Acts by which a state consents to be bound (or joins a regime).
+CONSENT_TYPES = frozenset(
+    {
+        ActionType.RATIFICATION,
+        ActionType.ACCEPTANCE,
+        ActionType.APPROVAL,
+        ActionType.ACCESSION,
+        ActionType.SUCCESSION,
+        ActionType.ADMISSION,
+    }
+)
+# Consent given on top of an earlier signature.
+CONSENT_AFTER_SIGNATURE = frozenset(
+    {ActionType.RATIFICATION, ActionType.ACCEPTANCE, ActionType.APPROVAL}
+)
+
+
+class TreatyActionQuerySet(models.QuerySet):
+    def for_treaty(self, treaty):
+        return self.filter(participation__treaty=treaty)
+
+    def chronological(self):
+        return self.order_by("date_on", "pk")
+
+
+class TreatyAction(Provenance):
+    """One dated formal act of a country towards a treaty."""
+
+    Type = ActionType
+
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    action_type = models.CharField(_("action"), max_length=16, choices=ActionType.choices)
+    date_on = models.DateField(_("date"))
+    date_precision = precision_field()
+    date = PartialDateAttr("date")
+    effective_on = models.DateField(
+        _("takes effect"),
+        null=True,
+        blank=True,
+        help_text=_("Where different from the date, e.g. a withdrawal three months after notice."),
+    )
+    depositary = models.CharField(_("depositary"), max_length=120, blank=True)
+    note_ja = models.TextField(_("note (Japanese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TreatyActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_on", "pk"]
+        verbose_name = _("treaty action")
+        verbose_name_plural = _("treaty actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action_type__in=ActionType.values), name="treatyaction_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__isnull=True) | Q(effective_on__gte=models.F("date_on")),
+                name="treatyaction_effective_not_before_date",
+            ),
+            models.UniqueConstraint(
+                fields=["participation", "action_type", "date_on"],
+                name="treatyaction_unique_per_day",
+            ),
+            *partial_date_constraints("date", model_label="treatyaction"),
+            *partial_date_constraints("as_of", model_label="treatyaction", required=False),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_type_display()} {self.date.iso()}"
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+    @property
+    def takes_effect(self):
+        """The day from which the act counts: its effective date, else the end of its period."""
+        return self.effective_on or self.date.end
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self, "date")
+        if self.participation_id is None or self.date_on is None:
+            return
+        from .status import validate_sequence
+
+        others = [
+            a for a in self.participation.actions.order_by("date_on", "pk") if a.pk != self.pk
+        ]
+        validate_sequence(self.participation.treaty, [*others, self])
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.participation.refresh_status()
+
+    def delete(self, *args, **kwargs):
+        participation = self.participation
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            participation.refresh_status()
+        return result
+
+
+class ReportedFigureQuerySet(models.QuerySet):
+    def for_treaty(self, treaty):
+        return self.filter(treaty=treaty)
+
+    def stale(self, years=3, on=None):
+        on = on or today()
+        try:
+            cutoff = on.replace(year=on.year - years)
+        except ValueError:  # 29 February
+            cutoff = on.replace(year=on.year - years, day=28)
+        return self.filter(as_of_on__lt=cutoff)
+
+
+class Metric(models.TextChoices):
+    PARTIES = "parties", _("parties")
+    RATIFICATIONS = "ratifications", _("ratifications")
+    SIGNATORIES = "signatories", _("signatories")
+    REQUIRED_RATIFICATIONS = "required_ratifications", _("ratifications by required states")
+    ENTRY_INTO_FORCE_THRESHOLD = "eif_threshold", _("ratifications needed for entry into force")
+    PARTICIPANTS = "participants", _("participating governments")
+    FACILITIES = "facilities", _("monitoring facilities")
+    STOCKPILE = "stockpile", _("stockpile")
+    STOCKPILE_LIMIT = "stockpile_limit", _("stockpile limit")
+    WARHEADS = "warheads", _("nuclear warheads")
+    OTHER = "other", _("other")
+
+
+class ReportedFigure(Provenance):
+    """A count or quantity a source reports, e.g. 191 NPT parties as of 2021-03-31."""
+
+    Metric = Metric
+
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=_("treaty"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        null=True,
+        blank=True,
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="figures",
+        null=True,
+        blank=True,
+    )
+    metric = models.CharField(_("metric"), max_length=24, choices=Metric.choices)
+    label_ja = models.CharField(_("label (Japanese)"), max_length=200, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    out_of = models.DecimalField(
+        _("out of"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The whole the value is part of, e.g. 44 for the CTBT's Annex 2 states."),
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_('e.g. "kg", "t"'))
+    note_ja = models.TextField(_("note (Japanese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportedFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treaty__display_order", "metric", "-as_of_on", "pk"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(metric__in=Metric.values),
+                name="reportedfigure_metric_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="reportedfigure_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(out_of__isnull=True) | Q(out_of__gte=models.F("value")),
+                name="reportedfigure_value_within_out_of",
+            ),
+            models.CheckConstraint(
+                condition=Q(treaty__isnull=False) | Q(country__isnull=False),
+                name="reportedfigure_has_subject",
+            ),
+            *partial_date_constraints("as_of", model_label="reportedfigure", required=False),
+        ]
+
+    def __str__(self):
+        subject = self.treaty or self.country
+        return f"{subject}: {self.label or self.get_metric_display()} {self.display_value}"
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+    @property
+    def label(self):
+        return self.loc("label")
+
+    @property
+    def display_value(self):
+        value = self.value.normalize()
+        text = f"{value:f}"
+        if self.out_of is not None:
+            text += f" / {self.out_of.normalize():f}"
+        if self.unit:
+            text += f" {self.unit}"
+        return text
+
+    def get_absolute_url(self):
+        if self.treaty_id:
+            return self.treaty.get_absolute_url()
+        return self.country.get_absolute_url()
+
+
+class TreatyEventQuerySet(models.QuerySet):
+    def for_treaty(self, treaty):
+        return self.filter(treaty=treaty)
+
+    def chronological(self):
+        return self.order_by("date_on", "pk")
+
+    def recent(self):
+        return self.order_by("-date_on", "-pk")
+
+
+class EventKind(models.TextChoices):
+    ADOPTION = "adoption", _("adoption")
+    SIGNATURE = "signature", _("opening or signature")
+    ENTRY_INTO_FORCE = "entry_into_force", _("entry into force")
+    EXTENSION = "extension", _("extension")
+    WITHDRAWAL = "withdrawal", _("withdrawal")
+    MEETING = "meeting", _("meeting or conference")
+    POSTPONEMENT = "postponement", _("postponement")
+    RESOLUTION = "resolution", _("resolution")
+    STATEMENT = "statement", _("statement")
+    PROPOSAL = "proposal", _("proposal")
+    NUCLEAR_ACTIVITY = "nuclear_activity", _("nuclear or missile activity")
+    OTHER = "other", _("other")
+
+
+class TreatyEvent(LocalizedMixin, Provenance):
+    """A dated event on the timeline of a treaty, a regime or arms control at large."""
+
+    Kind = EventKind
+
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=_("treaty"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        null=True,
+        blank=True,
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries involved"), related_name="events", blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    date_on = models.DateField(_("date"))
+    date_precision = precision_field()
+    date = PartialDateAttr("date")
+    end_on = models.DateField(_("until"), null=True, blank=True)
+    end_precision = precision_field(required=False, verbose_name=_("until precision"))
+    end = PartialDateAttr("end")
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TreatyEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_on", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="treatyevent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_ja="", title_en=""), name="treatyevent_has_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("date_on")),
+                name="treatyevent_end_not_before_start",
+            ),
+            *partial_date_constraints("date", model_label="treatyevent"),
+            *partial_date_constraints("end", model_label="treatyevent", required=False),
+            *partial_date_constraints("as_of", model_label="treatyevent", required=False),
+        ]
+
+    def __str__(self):
+        return f"{self.date.iso()} {self.loc('title')}"
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self, "date", "end")
+
+    def get_absolute_url(self):
+        if self.treaty_id:
+            return self.treaty.get_absolute_url() + "#timeline"
+        return reverse("treaties:event-list")
