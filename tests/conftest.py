@@ -1,12 +1,8 @@
-import os
 
 import pytest
 
 from tests import factories
 
-# Playwright's sync API runs an event loop in the test thread; the live server's
-# database access happens in its own thread, so this only lifts Django's guard here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

@@ -239,6 +239,12 @@ class Country(models.Model):
     def name(self):
         return self.code.name
 
+    def name_in(self, language):
+        from django.utils import translation
+
+        with translation.override(language):
+            return str(self.code.name)
+
     @property
     def iso2(self):
         return str(self.code).lower()

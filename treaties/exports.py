@@ -1,0 +1,122 @@
+"""CSV columns of the treaty app's lists (public exports and admin actions)."""
+
+from core.export import Column, CsvExport, attr
+
+
+def source_slug(obj):
+    return obj.source.slug if obj.source_id else ""
+
+
+PROVENANCE_COLUMNS = [
+    Column("source", source_slug),
+    Column("locator", attr("locator")),
+    Column("as_of", attr("as_of")),
+]
+
+
+class TreatyExport(CsvExport):
+    filename = "treaties.csv"
+    select_related = ("source",)
+    columns = [
+        Column("slug", attr("slug")),
+        Column("short_name_en", attr("short_name_en")),
+        Column("short_name_ja", attr("short_name_ja")),
+        Column("name_en", attr("name_en")),
+        Column("name_ja", attr("name_ja")),
+        Column("kind", attr("kind")),
+        Column("stored_status", attr("status")),
+        Column("status", lambda t: t.effective_status().value),
+        Column("adopted", attr("adopted")),
+        Column("opened_for_signature", attr("opened")),
+        Column("entered_into_force", attr("entered_into_force")),
+        Column("expires", attr("expires")),
+        Column("depositary_en", attr("depositary_en")),
+        Column("entry_into_force_rule_en", attr("entry_into_force_rule_en")),
+        *PROVENANCE_COLUMNS,
+    ]
+
+
+class CountryExport(CsvExport):
+    filename = "countries.csv"
+    select_related = ("posture_source",)
+    columns = [
+        Column("iso2", lambda c: str(c.code)),
+        Column("name_en", lambda c: c.name_in("en")),
+        Column("name_ja", lambda c: c.name_in("ja")),
+        Column("un_member", attr("un_member")),
+        Column("region", attr("region")),
+        Column("nuclear_posture", attr("nuclear_posture")),
+        Column("posture_source", lambda c: c.posture_source.slug if c.posture_source_id else ""),
+        Column("posture_locator", attr("posture_locator")),
+    ]
+
+
+class ParticipationExport(CsvExport):
+    filename = "participations.csv"
+    select_related = ("treaty", "country", "source")
+    columns = [
+        Column("id", attr("pk")),
+        Column("treaty", attr("treaty.slug")),
+        Column("iso2", lambda p: str(p.country.code)),
+        Column("country_en", lambda p: p.country.name_in("en")),
+        Column("country_ja", lambda p: p.country.name_in("ja")),
+        Column("status", attr("status")),
+        Column("required_for_entry_into_force", attr("required_for_entry_into_force")),
+        Column("note_en", attr("note_en")),
+        Column("note_ja", attr("note_ja")),
+        *PROVENANCE_COLUMNS,
+    ]
+
+
+class TreatyActionExport(CsvExport):
+    filename = "treaty-actions.csv"
+    select_related = ("participation__treaty", "participation__country", "source")
+    columns = [
+        Column("id", attr("pk")),
+        Column("participation_id", attr("participation_id")),
+        Column("treaty", attr("participation.treaty.slug")),
+        Column("iso2", lambda a: str(a.participation.country.code)),
+        Column("action", attr("action_type")),
+        Column("date", attr("date")),
+        Column("effective", attr("effective_on")),
+        Column("depositary", attr("depositary")),
+        Column("note_en", attr("note_en")),
+        Column("note_ja", attr("note_ja")),
+        *PROVENANCE_COLUMNS,
+    ]
+
+
+class ReportedFigureExport(CsvExport):
+    filename = "reported-figures.csv"
+    select_related = ("treaty", "country", "source")
+    columns = [
+        Column("id", attr("pk")),
+        Column("treaty", lambda f: f.treaty.slug if f.treaty_id else ""),
+        Column("iso2", lambda f: str(f.country.code) if f.country_id else ""),
+        Column("metric", attr("metric")),
+        Column("label_en", attr("label_en")),
+        Column("label_ja", attr("label_ja")),
+        Column("value", attr("value")),
+        Column("out_of", attr("out_of")),
+        Column("unit", attr("unit")),
+        *PROVENANCE_COLUMNS,
+    ]
+
+
+class TreatyEventExport(CsvExport):
+    filename = "events.csv"
+    select_related = ("treaty", "source")
+    prefetch_related = ("countries",)
+    columns = [
+        Column("id", attr("pk")),
+        Column("date", attr("date")),
+        Column("until", attr("end")),
+        Column("treaty", lambda e: e.treaty.slug if e.treaty_id else ""),
+        Column("kind", attr("kind")),
+        Column("countries", lambda e: " ".join(sorted(str(c.code) for c in e.countries.all()))),
+        Column("title_en", attr("title_en")),
+        Column("title_ja", attr("title_ja")),
+        Column("description_en", attr("description_en")),
+        Column("description_ja", attr("description_ja")),
+        *PROVENANCE_COLUMNS,
+    ]
