@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: run test lint check pytest serve seed bench clean
+.PHONY: run test lint check pytest serve seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,6 @@ pytest: $(VENV)/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check pytest
-
-bench: $(VENV)/.installed
-	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
