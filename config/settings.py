@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_countries",
     "core",
     "treaties",
+    "people",
+    "recommendations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,382 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import (
+    PartialDateAttr,
+    normalize_partial_dates,
+    partial_date_constraints,
+    precision_field,
+)
+from core.i18n import LocalizedMixin
+from core.models import Provenance
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class OrganizationKind(models.TextChoices):
+    FOUNDATION = "foundation", _("foundation")
+    RESEARCH_GROUP = "research_group", _("research group")
+    UNIVERSITY = "university", _("university")
+    RESEARCH_INSTITUTE = "research_institute", _("research institute")
+    GOVERNMENT = "government", _("government body")
+    MEDIA = "media", _("news organization")
+    OTHER = "other", _("other")
+
+
+class Organization(LocalizedMixin, Provenance):
+    Kind = OrganizationKind
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_ja="", name_en=""), name="organization_has_name"
+            ),
+            *partial_date_constraints("as_of", model_label="organization", required=False),
+        ]
+
+    def __str__(self):
+        return self.loc("name")
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PersonQuerySet(SlugQuerySet):
+    def with_memberships(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("group").order_by("order", "pk"),
+            )
+        )
+
+
+class Person(Provenance):
+    """A person as the source prints the name: family and given name, and a romanization."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    family_name = models.CharField(_("family name (as printed)"), max_length=60)
+    given_name = models.CharField(_("given name (as printed)"), max_length=60, blank=True)
+    family_name_romanized = models.CharField(_("family name (romanized)"), max_length=60)
+    given_name_romanized = models.CharField(_("given name (romanized)"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name_romanized", "given_name_romanized", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            *partial_date_constraints("as_of", model_label="person", required=False),
+        ]
+
+    def __str__(self):
+        return self.display_name()
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("people:person-detail", args=[self.pk])
+
+    @property
+    def name_ja(self):
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def name_en(self):
+        return f"{self.given_name_romanized} {self.family_name_romanized}".strip()
+
+    def display_name(self, language=None):
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "ja")[:2]
+        return self.name_en if language == "en" else self.name_ja
+
+
+class StudyGroup(LocalizedMixin, Provenance):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    host = models.ForeignKey(
+        Organization,
+        verbose_name=_("host organization"),
+        on_delete=models.PROTECT,
+        related_name="study_groups",
+    )
+    established_on = models.DateField(_("established"), null=True, blank=True)
+    established_precision = precision_field(required=False)
+    established = PartialDateAttr("established")
+    established_note_ja = models.CharField(
+        _("established, as stated (Japanese)"), max_length=200, blank=True
+    )
+    established_note_en = models.CharField(
+        _("established, as stated (English)"), max_length=200, blank=True
+    )
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("study group")
+        verbose_name_plural = _("study groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ja="", name_en=""), name="studygroup_has_name"
+            ),
+            *partial_date_constraints("established", model_label="studygroup", required=False),
+            *partial_date_constraints("as_of", model_label="studygroup", required=False),
+        ]
+
+    def __str__(self):
+        return self.loc("name")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self, "established")
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", _("chair")
+    MEMBER = "member", _("member")
+    SECRETARIAT = "secretariat", _("secretariat")
+    EXTERNAL_SPEAKER = "external_speaker", _("external speaker")
+
+
+class Membership(Provenance):
+    """A person's role in a study group, with title and affiliation as printed."""
+
+    Role = MembershipRole
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    group = models.ForeignKey(
+        StudyGroup,
+        verbose_name=_("study group"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    affiliation_ja = models.CharField(_("affiliation (as printed)"), max_length=200, blank=True)
+    affiliation_en = models.CharField(_("affiliation (English)"), max_length=200, blank=True)
+    title_ja = models.CharField(_("title (as printed)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["group", "order", "pk"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "group", "role"], name="membership_unique_person_group_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+            *partial_date_constraints("as_of", model_label="membership", required=False),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()} ({self.group})"
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+
+class SessionKind(models.TextChoices):
+    MEETING = "meeting", _("meeting")
+    FIELDWORK = "fieldwork", _("fieldwork")
+    INTERVIEW_TRIP = "interview_trip", _("interview trip")
+
+
+class SessionQuerySet(models.QuerySet):
+    def chronological(self):
+        return self.order_by("start_on", "pk")
+
+    def latest_first(self):
+        return self.order_by("-start_on", "-pk")
+
+    def with_items(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "items", queryset=SessionItem.objects.select_related("speaker").order_by("order")
+            )
+        )
+
+    def with_item_counts(self):
+        return self.annotate(item_count=Count("items", distinct=True))
+
+
+class Session(LocalizedMixin, Provenance):
+    """A meeting of the study group, or its fieldwork (e.g. an interview trip abroad)."""
+
+    Kind = SessionKind
+
+    group = models.ForeignKey(
+        StudyGroup, verbose_name=_("study group"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_("The meeting's number; empty for fieldwork."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    start_on = models.DateField(_("start"))
+    start_precision = precision_field()
+    start = PartialDateAttr("start")
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    end_precision = precision_field(required=False, verbose_name=_("end precision"))
+    end = PartialDateAttr("end")
+    place_ja = models.CharField(_("place (Japanese)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    participant_count = models.PositiveSmallIntegerField(
+        _("participants from the group"), null=True, blank=True
+    )
+    interviewee_count = models.PositiveSmallIntegerField(
+        _("people interviewed"), null=True, blank=True
+    )
+    participants = models.ManyToManyField(
+        Person, verbose_name=_("participants named"), related_name="sessions_attended", blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_on", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "kind", "number"], name="session_unique_number_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SessionKind.values), name="session_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SessionKind.MEETING) | Q(number__isnull=False),
+                name="session_meeting_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="session_end_not_before_start",
+            ),
+            *partial_date_constraints("start", model_label="session"),
+            *partial_date_constraints("end", model_label="session", required=False),
+            *partial_date_constraints("as_of", model_label="session", required=False),
+        ]
+
+    def __str__(self):
+        return self.loc("title") or f"{self.get_kind_display()} {self.start.iso()}"
+
+    def get_absolute_url(self):
+        return reverse("people:session-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        normalize_partial_dates(self, "start", "end")
+
+
+class SessionItem(LocalizedMixin, models.Model):
+    """A talk or agenda item of a session, with its speaker as the source names them."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    speaker = models.ForeignKey(
+        Person,
+        verbose_name=_("speaker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talks",
+    )
+    speaker_label_ja = models.CharField(
+        _("speaker as printed (Japanese)"),
+        max_length=100,
+        blank=True,
+        help_text=_('When the source does not name the speaker, e.g. "外部講師", "委員2人".'),
+    )
+    speaker_label_en = models.CharField(
+        _("speaker as printed (English)"), max_length=100, blank=True
+    )
+
+    class Meta:
+        ordering = ["session", "order"]
+        verbose_name = _("session item")
+        verbose_name_plural = _("session items")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="sessionitem_unique_order"),
+            models.CheckConstraint(
+                condition=~Q(title_ja="", title_en=""), name="sessionitem_has_title"
+            ),
+        ]
+
+    def __str__(self):
+        return self.loc("title")
+
+    def get_absolute_url(self):
+        return self.session.get_absolute_url()
+
+    @property
+    def speaker_display(self):
+        if self.speaker_id:
+            return str(self.speaker)
+        return self.loc("speaker_label")

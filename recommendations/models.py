@@ -1,0 +1,198 @@
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import (
+    PartialDateAttr,
+    normalize_partial_dates,
+    partial_date_constraints,
+    precision_field,
+)
+from core.i18n import LocalizedMixin
+from core.models import Provenance, Source
+
+
+class RecommendationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    UNDER_CONSIDERATION = "under_consideration", _("under consideration")
+    PARTLY_IMPLEMENTED = "partly_implemented", _("partly implemented")
+    IMPLEMENTED = "implemented", _("implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("not implemented")
+    SUPERSEDED = "superseded", _("superseded")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def with_relations(self):
+        return self.select_related("source").prefetch_related(
+            "related_treaties", "related_sessions"
+        )
+
+    def status_counts(self):
+        return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+    def with_last_update(self):
+        latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
+            "-date_on", "-pk"
+        )
+        return self.annotate(last_update_on=Subquery(latest.values("date_on")[:1]))
+
+
+class Recommendation(LocalizedMixin, Provenance):
+    """A policy recommendation as published, with its follow-up status."""
+
+    Status = RecommendationStatus
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ja = models.TextField(_("summary (Japanese, as published)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    body_ja = models.TextField(_("explanation (Japanese, as published)"), blank=True)
+    body_en = models.TextField(_("explanation (English)"), blank=True)
+    addressee_ja = models.CharField(_("addressee (Japanese)"), max_length=200, blank=True)
+    addressee_en = models.CharField(_("addressee (English)"), max_length=200, blank=True)
+    related_treaties = models.ManyToManyField(
+        "treaties.Treaty",
+        verbose_name=_("related treaties"),
+        related_name="recommendations",
+        blank=True,
+    )
+    related_sessions = models.ManyToManyField(
+        "people.Session",
+        verbose_name=_("related sessions"),
+        related_name="recommendations",
+        blank=True,
+    )
+    status = models.CharField(
+        _("current status"),
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.PROPOSED,
+        editable=False,
+        help_text=_("The status of the latest update; change it by recording an update."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__published_on", "source__slug", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "number"], name="recommendation_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RecommendationStatus.values),
+                name="recommendation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_ja="", title_en=""), name="recommendation_has_title"
+            ),
+            *partial_date_constraints("as_of", model_label="recommendation", required=False),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.loc('title')}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:recommendation-detail", args=[self.pk])
+
+    @classmethod
+    def refresh_derived_after_seed(cls):
+        """Bring every current status in line with the latest update (after a raw load)."""
+        from .services import recommendation_refresh_status
+
+        for recommendation in cls.objects.all():
+            recommendation_refresh_status(recommendation=recommendation)
+
+    def latest_update(self):
+        return self.updates.order_by("-date_on", "-pk").first()
+
+
+class Footnote(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="footnotes",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text_ja = models.TextField(_("text (Japanese, as published)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["recommendation", "number"]
+        verbose_name = _("footnote")
+        verbose_name_plural = _("footnotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "number"], name="footnote_unique_number"
+            ),
+            models.CheckConstraint(condition=~Q(text_ja="", text_en=""), name="footnote_has_text"),
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.loc('text')[:60]}"
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+    def get_absolute_url(self):
+        return f"{self.recommendation.get_absolute_url()}#fn{self.number}"
+
+
+class RecommendationUpdate(models.Model):
+    """A dated change of a recommendation's status, with the evidence for it."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="updates",
+    )
+    date_on = models.DateField(_("date"))
+    date_precision = precision_field()
+    date = PartialDateAttr("date")
+    status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices)
+    note_ja = models.TextField(_("note (Japanese)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    evidence = models.ForeignKey(
+        Source,
+        verbose_name=_("evidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locator = models.CharField(_("locator"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "date_on", "pk"]
+        get_latest_by = ["date_on", "pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RecommendationStatus.values),
+                name="recommendationupdate_status_valid",
+            ),
+            *partial_date_constraints("date", model_label="recommendationupdate"),
+        ]
+
+    def __str__(self):
+        return f"{self.date.iso()} {self.get_status_display()}"
+
+    def loc(self, field):
+        from core.i18n import localized
+
+        return localized(self, field)
+
+    def clean(self):
+        normalize_partial_dates(self, "date")
