@@ -235,3 +235,26 @@ def test_a_treaty_past_its_expiry_shows_as_expired_and_needs_review():
     assert not treaty.in_force_on(D(2026, 2, 6))
     assert list(Treaty.objects.expired_but_not_marked(D(2026, 2, 6))) == [treaty]
     assert list(Treaty.objects.in_force(D(2026, 2, 6))) == []
+
+
+def test_parties_to_a_treaty_past_its_expiry_become_former_parties():
+    treaty = TreatyFactory(
+        slug="new-start",
+        kind=Treaty.Kind.BILATERAL,
+        adopted_on=D(2010, 4, 8),
+        opened_on=D(2010, 4, 8),
+        entered_into_force_on=D(2011, 2, 5),
+        expires_on=D(2026, 2, 5),
+        expires_precision="day",
+    )
+    us = ParticipationFactory(treaty=treaty, country=CountryFactory(code="US"))
+    act(us, ActionType.SIGNATURE, D(2010, 4, 8))
+    act(us, ActionType.RATIFICATION, D(2011, 2, 5))
+    russia = ParticipationFactory(treaty=treaty, country=CountryFactory(code="RU"))
+    act(russia, ActionType.SIGNATURE, D(2010, 4, 8))
+    act(russia, ActionType.RATIFICATION, D(2011, 2, 5))
+    act(russia, ActionType.SUSPENSION, D(2023, 2, 1), "month")
+    assert us.status_on(D(2026, 2, 5)) == ParticipationStatus.PARTY
+    assert russia.status_on(D(2026, 2, 5)) == ParticipationStatus.SUSPENDED
+    assert us.status_on(D(2026, 2, 6)) == ParticipationStatus.FORMER_PARTY
+    assert russia.status_on(D(2026, 2, 6)) == ParticipationStatus.FORMER_PARTY

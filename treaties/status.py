@@ -44,6 +44,10 @@ def derive_status(treaty, actions, day):
             consented_on = None
         elif kind == ActionType.SUSPENSION:
             status = ParticipationStatus.SUSPENDED
+    if consented_on is not None and treaty.has_expired(day):
+        # A bilateral treaty past its expiry binds no one any more.
+        if status in (ParticipationStatus.CONSENTED, ParticipationStatus.SUSPENDED):
+            return ParticipationStatus.FORMER_PARTY
     if status == ParticipationStatus.CONSENTED and consented_on is not None:
         if treaty.is_regime:
             status = ParticipationStatus.PARTICIPATING
