@@ -343,7 +343,10 @@ def test_new_start_parties_in_2021_and_russia_suspended_from_february_2023(seede
         assert participation("new-start", code).status_on(END_MARCH_2021) == "party"
     russia = participation("new-start", "RU")
     assert russia.status_on(datetime.date(2023, 3, 1)) == Participation.Status.SUSPENDED
-    assert russia.status == Participation.Status.SUSPENDED
+    # The treaty expired on 2026-02-05: both are former parties from the day after.
+    for code in ("US", "RU"):
+        after_expiry = participation("new-start", code).status_on(datetime.date(2026, 2, 6))
+        assert after_expiry == Participation.Status.FORMER_PARTY
 
 
 # ---------------------------------------------------------------- NSG, JCPOA, fuel supply

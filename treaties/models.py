@@ -41,6 +41,31 @@ class TreatyQuerySet(models.QuerySet):
             participation_count=Count("participations", distinct=True),
         )
 
+    def with_effective_status(self, status, on=None):
+        """Treaties a reader sees with `status`: a treaty past its expiry counts as expired."""
+        on = on or today()
+        if status == Treaty.Status.EXPIRED:
+            return self.filter(
+                Q(status=Treaty.Status.EXPIRED)
+                | (Q(expires_on__lt=on) & ~Q(status=Treaty.Status.TERMINATED))
+            )
+        if status == Treaty.Status.TERMINATED:
+            return self.filter(status=status)
+        return self.filter(status=status).exclude(expires_on__lt=on)
+
+    def search(self, text):
+        """Treaties whose slug or any of their names contain `text` (any case)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(slug__icontains=text)
+            | Q(short_name_en__icontains=text)
+            | Q(short_name_ja__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(name_ja__icontains=text)
+        )
+
 
 class TreatyKind(models.TextChoices):
     MULTILATERAL = "multilateral", _("multilateral treaty")
@@ -165,7 +190,39 @@ class Treaty(LocalizedMixin, Provenance):
         return self.kind in (self.Kind.REGIME, self.Kind.POLITICAL)
 
 
-class CountryManager(models.Manager):
+class CountryQuerySet(models.QuerySet):
+    def with_treaty_counts(self):
+        return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
+
+    def in_treaty(self, treaty):
+        """Countries holding a participation record for `treaty`."""
+        return self.filter(
+            models.Exists(
+                Participation.objects.filter(country=models.OuterRef("pk"), treaty=treaty)
+            )
+        )
+
+    def search(self, text):
+        """Countries whose ISO code is `text` or whose name (Japanese or English) contains it.
+
+        Names live in django-countries, not in the database, so the matching codes are
+        worked out in Python and the database filters on them.
+        """
+        from django.utils import translation
+        from django_countries import countries
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        needle = text.casefold()
+        codes = {text.upper()} if len(text) == 2 else set()
+        for language in ("en", "ja"):
+            with translation.override(language):
+                codes.update(code for code, name in countries if needle in str(name).casefold())
+        return self.filter(code__in=sorted(codes))
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code.upper())
 
@@ -264,6 +321,7 @@ class ParticipationStatus(models.TextChoices):
     PARTICIPATING = "participating", _("participating")
     SUSPENDED = "suspended", _("suspended")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    FORMER_PARTY = "former_party", _("party until the treaty expired")
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -292,6 +350,29 @@ class ParticipationQuerySet(models.QuerySet):
 
     def status_counts(self):
         return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+    def with_status(self, status):
+        return self.filter(status=status)
+
+    def for_country_code(self, code):
+        return self.filter(country__code=code.upper())
+
+    def records_held(self):
+        """Counts to set beside a source's reported figures, in one query.
+
+        Keys: every status, "consented_or_party" (ratified, in force or not) and
+        "required_consented" (required-for-entry-into-force states that ratified).
+        """
+        consented = Q(status__in=[ParticipationStatus.CONSENTED, ParticipationStatus.PARTY])
+        aggregates = {
+            status: Count("pk", filter=Q(status=status)) for status in ParticipationStatus.values
+        }
+        aggregates["consented_or_party"] = Count("pk", filter=consented)
+        aggregates["required_consented"] = Count(
+            "pk", filter=consented & Q(required_for_entry_into_force=True)
+        )
+        aggregates["total"] = Count("pk")
+        return self.order_by().aggregate(**aggregates)
 
 
 class Participation(Provenance):
@@ -427,6 +508,9 @@ class TreatyActionQuerySet(models.QuerySet):
     def for_treaty(self, treaty):
         return self.filter(participation__treaty=treaty)
 
+    def for_country_code(self, code):
+        return self.filter(participation__country__code=code.upper())
+
     def chronological(self):
         return self.order_by("date_on", "pk")
 
@@ -520,6 +604,9 @@ class TreatyAction(Provenance):
 class ReportedFigureQuerySet(models.QuerySet):
     def for_treaty(self, treaty):
         return self.filter(treaty=treaty)
+
+    def for_country(self, country):
+        return self.filter(country=country)
 
     def stale(self, years=3, on=None):
         on = on or today()
@@ -645,6 +732,22 @@ class TreatyEventQuerySet(models.QuerySet):
 
     def recent(self):
         return self.order_by("-date_on", "-pk")
+
+    def involving(self, country):
+        return self.filter(countries=country)
+
+    def involving_code(self, code):
+        """Events naming the country with this ISO code (each event once)."""
+        return self.filter(
+            models.Exists(
+                TreatyEvent.countries.through.objects.filter(
+                    treatyevent_id=models.OuterRef("pk"), country__code=code.upper()
+                )
+            )
+        )
+
+    def with_related(self):
+        return self.select_related("treaty").prefetch_related("countries")
 
 
 class EventKind(models.TextChoices):

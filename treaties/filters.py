@@ -1,0 +1,327 @@
+"""FilterSets of the treaty app's public lists; each CSV export reuses its page's FilterSet.
+
+Every field validates strictly: an unknown slug, a value outside the choices, a
+non-numeric year or a malformed date makes the FilterSet invalid, which the page
+answers with 400 and the form's message instead of quietly ignoring the filter.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import (
+    ActionType,
+    Country,
+    EventKind,
+    Metric,
+    Participation,
+    ParticipationStatus,
+    Posture,
+    Region,
+    ReportedFigure,
+    Treaty,
+    TreatyAction,
+    TreatyEvent,
+    TreatyKind,
+    TreatyStatus,
+    today,
+)
+
+ISO_DATE_FORMATS = ["%Y-%m-%d"]
+YES_NO = [("true", _("yes")), ("false", _("no"))]
+# Earliest and latest years a year filter accepts: arms control begins in the 20th century.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CountryCodeField(forms.CharField):
+    """An ISO 3166-1 alpha-2 code in any case, checked against django-countries' list."""
+
+    default_error_messages = {
+        "unknown": _("“%(value)s” is not a known ISO 3166 country code (e.g. jp, us)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().upper() if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in countries:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value.lower()}
+            )
+
+
+class CountryCodeFilter(django_filters.CharFilter):
+    field_class = CountryCodeField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date written as YYYY-MM-DD, whatever the active language's date formats."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
+        kwargs.setdefault("widget", date_input())
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2021-03-31.")}
+        )
+        super().__init__(*args, **kwargs)
+
+
+def treaty_choice_filter(field_name="treaty", **kwargs):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("treaty"),
+        queryset=Treaty.objects.all(),
+        to_field_name="slug",
+        error_messages={
+            "invalid_choice": _("There is no treaty with this slug (e.g. npt, ctbt, new-start).")
+        },
+        **kwargs,
+    )
+
+
+def yes_no_filter(field_name, label):
+    def apply(queryset, name, value):
+        return queryset.filter(**{field_name: value == "true"})
+
+    return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=apply)
+
+
+class TreatyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name contains"), max_length=100, method="search")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=TreatyKind.choices)
+    # The status a reader sees: a treaty past its expiry date is "expired" whatever is stored.
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=TreatyStatus.choices, method="effective_status"
+    )
+
+    class Meta:
+        model = Treaty
+        fields = ["q", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def effective_status(self, queryset, name, value):
+        return queryset.with_effective_status(value)
+
+
+class CountryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name or ISO code"), max_length=100, method="search")
+    region = django_filters.ChoiceFilter(label=_("region"), choices=Region.choices)
+    nuclear_posture = django_filters.ChoiceFilter(
+        label=_("nuclear posture"), choices=Posture.choices
+    )
+    un_member = yes_no_filter("un_member", _("UN member"))
+    treaty = treaty_choice_filter(method="in_treaty")
+
+    class Meta:
+        model = Country
+        fields = ["q", "region", "nuclear_posture", "un_member", "treaty"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def in_treaty(self, queryset, name, value):
+        return queryset.in_treaty(value)
+
+
+class ParticipationFilter(django_filters.FilterSet):
+    treaty = treaty_choice_filter()
+    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ParticipationStatus.choices)
+    region = django_filters.ChoiceFilter(
+        label=_("region"), field_name="country__region", choices=Region.choices
+    )
+    required_for_entry_into_force = yes_no_filter(
+        "required_for_entry_into_force", _("required for entry into force")
+    )
+    nuclear_posture = django_filters.ChoiceFilter(
+        label=_("nuclear posture"), field_name="country__nuclear_posture", choices=Posture.choices
+    )
+    # How the page shows the rows; the export accepts it too so both share a query string.
+    view = django_filters.ChoiceFilter(
+        label=_("display"),
+        choices=[("matrix", _("matrix (countries × treaties)"))],
+        empty_label=_("list"),
+        method=lambda queryset, name, value: queryset,
+    )
+
+    class Meta:
+        model = Participation
+        fields = [
+            "treaty",
+            "country",
+            "status",
+            "region",
+            "required_for_entry_into_force",
+            "nuclear_posture",
+            "view",
+        ]
+
+    def by_country(self, queryset, name, value):
+        return queryset.for_country_code(value)
+
+
+class AsOfField(forms.DateField):
+    """A past or future day to compute statuses on, within a century either way of today."""
+
+    default_error_messages = {
+        "invalid": _("Enter the “as of” date as YYYY-MM-DD, e.g. 2021-03-31."),
+        "range": _("The “as of” date must lie between %(earliest)s and %(latest)s."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
+        kwargs.setdefault("widget", date_input())
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        earliest = datetime.date(MIN_YEAR, 1, 1)
+        now = today()
+        try:
+            latest = now.replace(year=now.year + 100)
+        except ValueError:  # 29 February
+            latest = now.replace(year=now.year + 100, day=28)
+        if not earliest <= value <= latest:
+            raise ValidationError(
+                self.error_messages["range"],
+                code="range",
+                params={"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+            )
+
+
+class AsOfFilter(django_filters.Filter):
+    field_class = AsOfField
+
+    def filter(self, queryset, value):
+        # The as-of day changes how statuses are computed, not which rows are listed;
+        # the treaty page reads it from the form.
+        return queryset
+
+
+class TreatyParticipationFilter(django_filters.FilterSet):
+    """The participations table on a treaty's page, optionally viewed as of a past day."""
+
+    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ParticipationStatus.choices, method="by_status"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("region"), field_name="country__region", choices=Region.choices
+    )
+    required_for_entry_into_force = yes_no_filter(
+        "required_for_entry_into_force", _("required for entry into force")
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["as_of", "status", "region", "required_for_entry_into_force"]
+
+    @property
+    def as_of_date(self):
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("as_of")
+        return None
+
+    def by_status(self, queryset, name, value):
+        # As of a past day the status is computed in Python, so the view filters on it.
+        if self.as_of_date:
+            return queryset
+        return queryset.with_status(value)
+
+    def export_query(self):
+        """The filters that the participations CSV understands, as query parameters."""
+        data = {}
+        if not (self.is_bound and self.is_valid()):
+            return data
+        for name in ("status", "region", "required_for_entry_into_force"):
+            value = self.form.cleaned_data.get(name)
+            if value and not (name == "status" and self.as_of_date):
+                data[name] = value
+        return data
+
+
+class TreatyEventForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("“from” must not be later than “to”."))
+        return cleaned
+
+
+class TreatyEventFilter(django_filters.FilterSet):
+    treaty = treaty_choice_filter()
+    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=EventKind.choices)
+    year = YearFilter(
+        label=_("year"),
+        field_name="date_on",
+        lookup_expr="year",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+    )
+    date_from = IsoDateFilter(label=_("from"), field_name="date_on", lookup_expr="gte")
+    date_to = IsoDateFilter(label=_("to"), field_name="date_on", lookup_expr="lte")
+    order = django_filters.ChoiceFilter(
+        label=_("order"),
+        choices=[("oldest", _("oldest first")), ("newest", _("newest first"))],
+        empty_label=_("oldest first"),
+        method="order_by",
+    )
+
+    class Meta:
+        model = TreatyEvent
+        form = TreatyEventForm
+        fields = ["treaty", "country", "kind", "year", "date_from", "date_to", "order"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.involving_code(value)
+
+    def order_by(self, queryset, name, value):
+        return queryset.recent() if value == "newest" else queryset.chronological()
+
+
+class TreatyActionFilter(django_filters.FilterSet):
+    treaty = treaty_choice_filter(field_name="participation__treaty")
+    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
+    action_type = django_filters.ChoiceFilter(label=_("action"), choices=ActionType.choices)
+
+    class Meta:
+        model = TreatyAction
+        fields = ["treaty", "country", "action_type"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.for_country_code(value)
+
+
+class ReportedFigureFilter(django_filters.FilterSet):
+    treaty = treaty_choice_filter()
+    metric = django_filters.ChoiceFilter(label=_("metric"), choices=Metric.choices)
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["treaty", "metric"]

@@ -1,0 +1,478 @@
+"""Public pages of the treaty app: browse lists with their CSV exports, treaty and country pages.
+
+A list page and its export share one `*Browse` mixin, so the file holds exactly the
+rows the page lists (every page of them). The queries a page runs do not grow with
+its rows: related rows are joined or prefetched, and the sources of the facts shown
+are fetched once into a {pk: Source} map for the `provenance` tag.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.views.generic import DetailView
+from django_countries.fields import Country as CountryCode
+
+from core.models import Source
+from core.views_base import PAGE_SIZE, BrowseView, CsvExportView, ReadOnlyMixin
+
+from .exports import (
+    CountryExport,
+    ParticipationExport,
+    ReportedFigureExport,
+    TreatyActionExport,
+    TreatyEventExport,
+    TreatyExport,
+)
+from .filters import (
+    CountryFilter,
+    ParticipationFilter,
+    ReportedFigureFilter,
+    TreatyActionFilter,
+    TreatyEventFilter,
+    TreatyFilter,
+    TreatyParticipationFilter,
+)
+from .models import (
+    Country,
+    Metric,
+    Participation,
+    ParticipationStatus,
+    ReportedFigure,
+    Treaty,
+    TreatyAction,
+    TreatyEvent,
+)
+from .status import statuses_on
+
+
+def source_map(*groups, extra_ids=()):
+    """{pk: Source} for every fact in `groups`, in one query (none when nothing has a source)."""
+    ids = {pk for pk in extra_ids if pk}
+    for group in groups:
+        ids.update(obj.source_id for obj in group if obj.source_id)
+    return Source.objects.in_bulk(ids) if ids else {}
+
+
+def actions_of(participations):
+    return [action for p in participations for action in p.actions.all()]
+
+
+def paginate(request, rows, per_page=PAGE_SIZE):
+    """A page of `rows` from ?page=, as ListView pages: a page that does not exist is a 404."""
+    paginator = Paginator(rows, per_page)
+    number = request.GET.get("page") or 1
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        return paginator.page(int(number))
+    except (TypeError, ValueError, InvalidPage) as error:
+        raise Http404(_("There is no such page.")) from error
+
+
+# Reported figures that a count of participation records can be set against:
+# metric -> (key of ParticipationQuerySet.records_held(), the sentence saying the count).
+FIGURE_COMPARISONS = {
+    Metric.PARTIES: (
+        "party",
+        ngettext_lazy(
+            "%(count)d participation recorded as party here",
+            "%(count)d participations recorded as party here",
+            "count",
+        ),
+    ),
+    Metric.RATIFICATIONS: (
+        "consented_or_party",
+        ngettext_lazy(
+            "%(count)d participation recorded as ratified (party, or ratified awaiting "
+            "entry into force) here",
+            "%(count)d participations recorded as ratified (party, or ratified awaiting "
+            "entry into force) here",
+            "count",
+        ),
+    ),
+    Metric.PARTICIPANTS: (
+        "participating",
+        ngettext_lazy(
+            "%(count)d participation recorded as participating here",
+            "%(count)d participations recorded as participating here",
+            "count",
+        ),
+    ),
+    Metric.REQUIRED_RATIFICATIONS: (
+        "required_consented",
+        ngettext_lazy(
+            "%(count)d state required for entry into force recorded as ratified here",
+            "%(count)d states required for entry into force recorded as ratified here",
+            "count",
+        ),
+    ),
+}
+
+
+def compare_with_records(figure, records):
+    """Attach `records_held` (a count or None) and its sentence to a treaty-wide figure."""
+    figure.records_held = None
+    figure.records_text = ""
+    comparison = FIGURE_COMPARISONS.get(figure.metric)
+    if comparison is None or figure.country_id:
+        return figure
+    key, sentence = comparison
+    figure.records_held = records[key]
+    figure.records_text = sentence % {"count": records[key]}
+    return figure
+
+
+class ListPage(BrowseView):
+    """A browse list of the treaty app: export link, source map, rows as a list."""
+
+    export_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        context["object_list"] = rows
+        if context.get("page_obj") is not None:
+            context["page_obj"].object_list = rows
+        context["rows"] = rows
+        context["export_url"] = reverse(self.export_url_name)
+        context["sources"] = source_map(*self.facts(rows), extra_ids=self.extra_source_ids(rows))
+        return context
+
+    def facts(self, rows):
+        """The groups of facts on the page whose sources are shown."""
+        return [rows]
+
+    def extra_source_ids(self, rows):
+        """Sources the page shows that are not a fact's `source` (e.g. a posture's)."""
+        return []
+
+
+# -- treaties --------------------------------------------------------------------------
+
+
+class TreatyBrowse:
+    model = Treaty
+    filterset_class = TreatyFilter
+
+    def get_queryset(self):
+        # Explicit: an annotated (grouped) query drops Meta.ordering.
+        return Treaty.objects.order_by("display_order", "slug")
+
+
+class TreatyListView(TreatyBrowse, ListPage):
+    template_name = "treaties/treaty_list.html"
+    export_url_name = "treaties:treaty-export"
+
+    def get_queryset(self):
+        return super().get_queryset().with_participation_counts()
+
+
+class TreatyExportView(TreatyBrowse, CsvExportView):
+    export_class = TreatyExport
+
+
+class TreatyDetailView(ReadOnlyMixin, DetailView):
+    """Everything about one treaty; its participations table can be viewed as of a past day."""
+
+    model = Treaty
+    template_name = "treaties/treaty_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.participation_filter = TreatyParticipationFilter(
+            request.GET or None,
+            queryset=Participation.objects.for_treaty(self.object).with_country(),
+            request=request,
+        )
+        invalid = self.participation_filter.is_bound and not self.participation_filter.is_valid()
+        context = self.get_context_data(object=self.object, filter_invalid=invalid)
+        return self.render_to_response(context, status=400 if invalid else 200)
+
+    def participation_page(self, invalid):
+        treaty, pfilter = self.object, self.participation_filter
+        if invalid:
+            # Nothing is listed until the filters are corrected (the page answers 400).
+            return Paginator([], PAGE_SIZE).page(1)
+        as_of = pfilter.as_of_date
+        ordered_actions = Prefetch("actions", queryset=TreatyAction.objects.chronological())
+        if as_of is None:
+            page = paginate(self.request, pfilter.qs.prefetch_related(ordered_actions))
+            page.object_list = list(page.object_list)
+            for participation in page.object_list:
+                participation.shown_status = ParticipationStatus(participation.status)
+            return page
+        # The status on a past day is computed from the dated actions of every
+        # participation (two queries), then filtered and paginated in Python.
+        participations = list(pfilter.qs)
+        statuses = statuses_on(treaty, as_of, participations)
+        wanted = pfilter.form.cleaned_data.get("status")
+        for participation in participations:
+            participation.shown_status = ParticipationStatus(statuses[participation.pk])
+        if wanted:
+            participations = [p for p in participations if p.shown_status == wanted]
+        page = paginate(self.request, participations)
+        page.object_list = list(page.object_list)
+        prefetch_related_objects(page.object_list, ordered_actions)
+        for participation in page.object_list:
+            for action in participation.actions.all():
+                action.after_as_of = action.takes_effect > as_of
+        return page
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        treaty, pfilter = self.object, self.participation_filter
+        page = self.participation_page(context["filter_invalid"])
+        participations = page.object_list
+        actions = actions_of(participations)
+        figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
+        records = Participation.objects.for_treaty(treaty).records_held()
+        for figure in figures:
+            compare_with_records(figure, records)
+        events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
+        sources = source_map([treaty], figures, participations, actions, events)
+        slug_query = {"treaty": treaty.slug}
+        context.update(
+            filter=pfilter,
+            as_of=pfilter.as_of_date,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            participations=participations,
+            figures=figures,
+            records=records,
+            events=events,
+            sources=sources,
+            used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
+            participation_export_url=reverse("treaties:participation-export")
+            + "?"
+            + urlencode({**slug_query, **pfilter.export_query()}),
+            action_export_url=reverse("treaties:action-export") + "?" + urlencode(slug_query),
+            figure_export_url=reverse("treaties:figure-export") + "?" + urlencode(slug_query),
+            event_export_url=reverse("treaties:event-export") + "?" + urlencode(slug_query),
+        )
+        return context
+
+
+# -- countries -------------------------------------------------------------------------
+
+
+class CountryBrowse:
+    model = Country
+    filterset_class = CountryFilter
+
+    def get_queryset(self):
+        return Country.objects.order_by("code")
+
+
+class CountryListView(CountryBrowse, ListPage):
+    template_name = "treaties/country_list.html"
+    export_url_name = "treaties:country-export"
+
+    def get_queryset(self):
+        return super().get_queryset().with_treaty_counts()
+
+    def facts(self, rows):
+        return []
+
+    def extra_source_ids(self, rows):
+        return [country.posture_source_id for country in rows]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for country in context["rows"]:
+            country.posture_source_shown = context["sources"].get(country.posture_source_id)
+        return context
+
+
+class CountryExportView(CountryBrowse, CsvExportView):
+    export_class = CountryExport
+
+
+class CountryDetailView(ReadOnlyMixin, DetailView):
+    """One country across every treaty: participations, actions, figures, events, posture."""
+
+    model = Country
+    template_name = "treaties/country_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        iso2 = kwargs["iso2"]
+        if iso2 != iso2.lower():
+            url = reverse("treaties:country-detail", args=[iso2.lower()])
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(url)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        country = Country.objects.filter(code=self.kwargs["iso2"].upper()).first()
+        if country is None:
+            raise Http404(_("No country with this ISO code is recorded."))
+        return country
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        participations = list(
+            Participation.objects.for_country(country)
+            .with_treaty()
+            .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
+            .order_by("treaty__display_order", "treaty__slug")
+        )
+        for participation in participations:
+            participation.shown_status = ParticipationStatus(participation.status)
+        actions = actions_of(participations)
+        figures = list(ReportedFigure.objects.for_country(country).select_related("treaty"))
+        events = list(TreatyEvent.objects.involving(country).with_related().chronological())
+        sources = source_map(
+            participations, actions, figures, events, extra_ids=[country.posture_source_id]
+        )
+        context.update(
+            country=country,
+            participations=participations,
+            figures=figures,
+            events=events,
+            sources=sources,
+            posture_source=sources.get(country.posture_source_id),
+            used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
+            participation_export_url=reverse("treaties:participation-export")
+            + "?"
+            + urlencode({"country": country.iso2}),
+            action_export_url=reverse("treaties:action-export")
+            + "?"
+            + urlencode({"country": country.iso2}),
+            event_export_url=reverse("treaties:event-export")
+            + "?"
+            + urlencode({"country": country.iso2}),
+        )
+        return context
+
+
+# -- participations --------------------------------------------------------------------
+
+
+class ParticipationBrowse:
+    model = Participation
+    filterset_class = ParticipationFilter
+
+    def get_queryset(self):
+        return Participation.objects.all()
+
+
+class ParticipationListView(ParticipationBrowse, ListPage):
+    """Every (country, treaty) record; `?view=matrix` shows them as countries x treaties."""
+
+    template_name = "treaties/participation_list.html"
+    export_url_name = "treaties:participation-export"
+
+    @property
+    def matrix_mode(self):
+        return self.request.GET.get("view") == "matrix"
+
+    def get_queryset(self):
+        queryset = super().get_queryset().with_treaty().with_country()
+        if self.matrix_mode:
+            return queryset
+        return queryset.prefetch_related(
+            Prefetch("actions", queryset=TreatyAction.objects.chronological())
+        )
+
+    def get_paginate_by(self, queryset):
+        # The matrix is compact (one row per country), so it is shown whole.
+        return None if self.matrix_mode else super().get_paginate_by(queryset)
+
+    def facts(self, rows):
+        if self.matrix_mode:
+            return []
+        return [rows, actions_of(rows)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["rows"]
+        if self.matrix_mode:
+            context["matrix"] = self.matrix(rows)
+        else:
+            for participation in rows:
+                participation.shown_status = ParticipationStatus(participation.status)
+        context["matrix_mode"] = self.matrix_mode
+        return context
+
+    @staticmethod
+    def matrix(participations):
+        treaties = {p.treaty_id: p.treaty for p in participations}
+        columns = sorted(treaties.values(), key=lambda t: (t.display_order, t.slug))
+        by_country = {}
+        for p in participations:
+            by_country.setdefault(str(p.country.code), {})[p.treaty_id] = p
+        rows = []
+        for code in sorted(by_country):
+            cells = by_country[code]
+            rows.append(
+                {
+                    "country": CountryCode(code),
+                    "url": reverse("treaties:country-detail", args=[code.lower()]),
+                    "cells": [
+                        ParticipationStatus(cells[t.pk].status) if t.pk in cells else None
+                        for t in columns
+                    ],
+                }
+            )
+        return {"treaties": columns, "rows": rows}
+
+
+class ParticipationExportView(ParticipationBrowse, CsvExportView):
+    export_class = ParticipationExport
+
+
+# -- events ----------------------------------------------------------------------------
+
+
+class EventBrowse:
+    model = TreatyEvent
+    filterset_class = TreatyEventFilter
+
+    def get_queryset(self):
+        return TreatyEvent.objects.chronological()
+
+
+class EventListView(EventBrowse, ListPage):
+    template_name = "treaties/event_list.html"
+    export_url_name = "treaties:event-export"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related()
+
+
+class EventExportView(EventBrowse, CsvExportView):
+    export_class = TreatyEventExport
+
+
+# -- exports without a list page of their own (linked from the treaty and country pages) --
+
+
+class ActionExportView(CsvExportView):
+    model = TreatyAction
+    filterset_class = TreatyActionFilter
+    export_class = TreatyActionExport
+
+    def get_queryset(self):
+        return TreatyAction.objects.order_by(
+            "participation__treaty__display_order",
+            "participation__treaty__slug",
+            "participation__country__code",
+            "date_on",
+            "pk",
+        )
+
+
+class FigureExportView(CsvExportView):
+    model = ReportedFigure
+    filterset_class = ReportedFigureFilter
+    export_class = ReportedFigureExport
+
+    def get_queryset(self):
+        return ReportedFigure.objects.all()
