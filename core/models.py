@@ -10,6 +10,21 @@ class SourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def search(self, text):
+        """Sources whose title or publisher, in either language, contains every word of `text`."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                models.Q(title_ja__icontains=word)
+                | models.Q(title_en__icontains=word)
+                | models.Q(publisher_ja__icontains=word)
+                | models.Q(publisher_en__icontains=word)
+            )
+        return queryset
+
+    def published_in(self, year):
+        return self.filter(published_on__year=year)
+
 
 class SourceKind(models.TextChoices):
     POLICY_RECOMMENDATION = "policy_recommendation", _("policy recommendation")

@@ -248,29 +248,8 @@ class TreatyActionInlineForm(forms.ModelForm):
     """
 
     def _post_clean(self):
-        action = self.instance
-        model_clean = type(action).clean
-        participation_field = TreatyAction._meta.get_field("participation")
-
-        def clean_without_saved_sequence():
-            # TreatyAction.clean skips the sequence check for an action not attached to a
-            # participation; every other check it makes still runs.
-            parent = participation_field.get_cached_value(action, default=None)
-            parent_id = action.participation_id
-            action.participation = None
-            try:
-                model_clean(action)
-            finally:
-                if parent is not None:
-                    action.participation = parent
-                else:
-                    action.participation_id = parent_id
-
-        action.clean = clean_without_saved_sequence
-        try:
-            super()._post_clean()
-        finally:
-            del action.clean
+        self.instance.check_sequence_against_saved = False
+        super()._post_clean()
 
 
 class TreatyActionInlineFormSet(BaseInlineFormSet):

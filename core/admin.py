@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .export import admin_csv_action
+from .exports import SourceExport
+from .models import Source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["display_title", "slug", "kind", "language", "display_published", "publisher"]
+    list_filter = ["kind", "language", "published_precision"]
+    search_fields = ["slug", "title_ja", "title_en", "publisher_ja", "publisher_en", "url"]
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ["title_en"]}
+    readonly_fields = ["updated_at"]
+    actions = [admin_csv_action(SourceExport)]
+    fieldsets = [
+        (None, {"fields": ["slug", "title_ja", "title_en", "publisher_ja", "publisher_en"]}),
+        (
+            _("Document"),
+            {"fields": ["kind", "language", "published_on", "published_precision", "url"]},
+        ),
+        (None, {"fields": ["note", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def display_title(self, obj):
+        return obj.loc("title")
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def display_published(self, obj):
+        return obj.published.iso() if obj.published else ""
+
+    @admin.display(description=_("publisher"))
+    def publisher(self, obj):
+        return obj.loc("publisher")

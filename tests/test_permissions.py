@@ -1,0 +1,114 @@
+"""Who may do what: the Editors group edits content only, the public pages only read."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from core.editors import EDITORS_GROUP
+from tests.factories import CountryFactory, ParticipationFactory, SourceFactory, TreatyFactory
+
+pytestmark = pytest.mark.django_db
+
+# The project's own apps: each grants the Editors group its models from a data migration.
+CONTENT_APPS = [
+    label for label in ("core", "treaties", "people", "recommendations") if apps.is_installed(label)
+]
+
+
+def content_models():
+    return [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
+
+
+def group_permissions(group):
+    return set(group.permissions.values_list("content_type__app_label", "codename").order_by())
+
+
+def test_the_editors_group_exists_after_migrations():
+    # Created by the data migrations, not by any test setup.
+    assert Group.objects.filter(name=EDITORS_GROUP).exists()
+
+
+def test_editors_may_add_change_delete_and_view_every_content_model():
+    granted = group_permissions(Group.objects.get(name=EDITORS_GROUP))
+    for model in content_models():
+        meta = model._meta
+        for action in ("add", "change", "delete", "view"):
+            assert (meta.app_label, f"{action}_{meta.model_name}") in granted
+
+
+def test_editors_have_no_rights_on_users_groups_or_anything_outside_the_content():
+    granted = group_permissions(Group.objects.get(name=EDITORS_GROUP))
+    assert {app_label for app_label, _ in granted} == set(CONTENT_APPS)
+    assert not any(app_label == "auth" for app_label, _ in granted)
+
+
+@pytest.fixture
+def editor_client(client):
+    user = User.objects.create_user("editor", password="not-used", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def participation(db):
+    return ParticipationFactory(
+        treaty=TreatyFactory(slug="npt"), country=CountryFactory(code="JP"), source=None
+    )
+
+
+def test_an_editor_can_open_and_save_a_participation(editor_client, participation):
+    url = reverse("admin:treaties_participation_change", args=[participation.pk])
+    assert editor_client.get(url).status_code == 200
+
+    response = editor_client.post(
+        url,
+        {
+            "treaty": participation.treaty_id,
+            "country": participation.country_id,
+            "note_en": "Checked against the depositary list.",
+            "actions-TOTAL_FORMS": 0,
+            "actions-INITIAL_FORMS": 0,
+            "actions-MIN_NUM_FORMS": 0,
+            "actions-MAX_NUM_FORMS": 1000,
+        },
+    )
+
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert participation.note_en == "Checked against the depositary list."
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
+def test_an_editor_may_not_manage_users_or_groups(editor_client, url):
+    assert editor_client.get(url).status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_from_the_admin(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_anonymous_visitor_cannot_open_an_admin_change_page(client, participation):
+    url = reverse("admin:treaties_participation_change", args=[participation.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.fixture
+def public_urls(db):
+    source = SourceFactory()
+    return ["/", "/sources/", source.get_absolute_url(), "/sources/export.csv"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_public_pages_refuse_writes_with_405(client, public_urls, method):
+    for url in public_urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, url
+        assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
