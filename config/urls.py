@@ -6,4 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("treaties.urls")),
+    path("", include("people.urls")),
+    path("", include("recommendations.urls")),
 ]

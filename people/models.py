@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,58 @@ class PersonQuerySet(SlugQuerySet):
                 queryset=Membership.objects.select_related("group").order_by("order", "pk"),
             )
         )
+
+    def with_roles(self):
+        """Memberships with their group, organization and source, for lists and exports."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related(
+                    "group", "organization", "source"
+                ).order_by("group__slug", "order", "pk"),
+            )
+        )
+
+    def search(self, text):
+        """People whose printed or romanized name contains every word of `text`.
+
+        A Japanese name is often typed without the space the source prints between
+        family and given name ("鈴木達治郎"), so the joined form is searched too.
+        """
+        queryset = self.alias(name_joined=Concat("family_name", "given_name"))
+        for word in (text or "").split():
+            queryset = queryset.filter(
+                Q(family_name__icontains=word)
+                | Q(given_name__icontains=word)
+                | Q(family_name_romanized__icontains=word)
+                | Q(given_name_romanized__icontains=word)
+                | Q(name_joined__icontains=word)
+            )
+        return queryset
+
+    def with_role(self, role):
+        """People holding `role` in some study group (each person once)."""
+        return self.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), role=role)))
+
+    def in_organization(self, organization):
+        """People whose membership lists them as affiliated with `organization`."""
+        return self.filter(
+            Exists(Membership.objects.filter(person=OuterRef("pk"), organization=organization))
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("person", "group", "organization", "source")
+
+    def with_role(self, role):
+        return self.filter(role=role)
+
+    def in_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def for_person_search(self, text):
+        return self.filter(person__in=Person.objects.search(text).values("pk"))
 
 
 class Person(Provenance):
@@ -209,6 +262,8 @@ class Membership(Provenance):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["group", "order", "pk"]
         verbose_name = _("membership")
@@ -254,6 +309,44 @@ class SessionQuerySet(models.QuerySet):
 
     def with_item_counts(self):
         return self.annotate(item_count=Count("items", distinct=True))
+
+    def with_group(self):
+        return self.select_related("group", "source")
+
+    def in_year(self, year):
+        """Sessions that began in `year`."""
+        return self.filter(start_on__year=year)
+
+    def with_speaker(self, person):
+        """Sessions where `person` gave a talk (each session once)."""
+        return self.filter(
+            Exists(SessionItem.objects.filter(session=OuterRef("pk"), speaker=person))
+        )
+
+    def attended_by(self, person):
+        return self.filter(participants=person)
+
+    def with_participants(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "participants",
+                queryset=Person.objects.order_by("family_name_romanized", "pk"),
+            )
+        )
+
+    def with_recommendations(self):
+        """The recommendations that name the session (reverse of related_sessions).
+
+        Referred to by name only: `people` must not import `recommendations`.
+        """
+        from django.apps import apps
+
+        recommendation = apps.get_model("recommendations", "Recommendation")
+        return self.prefetch_related(
+            models.Prefetch(
+                "recommendations", queryset=recommendation.objects.select_related("source")
+            )
+        )
 
 
 class Session(LocalizedMixin, Provenance):
@@ -331,6 +424,17 @@ class Session(LocalizedMixin, Provenance):
         normalize_partial_dates(self, "start", "end")
 
 
+class SessionItemQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("session", "session__group", "speaker")
+
+    def by_speaker(self, person):
+        return self.filter(speaker=person)
+
+    def in_order(self):
+        return self.order_by("session__start_on", "session_id", "order")
+
+
 class SessionItem(LocalizedMixin, models.Model):
     """A talk or agenda item of a session, with its speaker as the source names them."""
 
@@ -357,6 +461,8 @@ class SessionItem(LocalizedMixin, models.Model):
     speaker_label_en = models.CharField(
         _("speaker as printed (English)"), max_length=100, blank=True
     )
+
+    objects = SessionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "order"]

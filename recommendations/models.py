@@ -11,6 +11,7 @@ from core.dates import (
 )
 from core.i18n import LocalizedMixin
 from core.models import Provenance, Source
+from people.models import Session
 
 
 class RecommendationStatus(models.TextChoices):
@@ -36,6 +37,69 @@ class RecommendationQuerySet(models.QuerySet):
             "-date_on", "-pk"
         )
         return self.annotate(last_update_on=Subquery(latest.values("date_on")[:1]))
+
+    def with_last_update_date(self):
+        """`last_update_on` and `last_update_precision` of the latest update, for display."""
+        latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
+            "-date_on", "-pk"
+        )
+        return self.annotate(
+            last_update_on=Subquery(latest.values("date_on")[:1]),
+            last_update_precision=Subquery(latest.values("date_precision")[:1]),
+        )
+
+    def with_detail(self):
+        """Everything the recommendation page shows, in a fixed number of queries."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
+            models.Prefetch(
+                "updates",
+                queryset=RecommendationUpdate.objects.select_related("evidence").order_by(
+                    "date_on", "pk"
+                ),
+            ),
+            "related_treaties",
+            models.Prefetch(
+                "related_sessions",
+                queryset=Session.objects.order_by("start_on", "pk"),
+            ),
+        )
+
+    def search(self, text):
+        """Recommendations whose title, in either language, contains every word of `text`."""
+        queryset = self
+        for word in (text or "").split():
+            queryset = queryset.filter(Q(title_ja__icontains=word) | Q(title_en__icontains=word))
+        return queryset
+
+    def with_status(self, status):
+        return self.filter(status=status)
+
+    def from_source(self, source):
+        return self.filter(source=source)
+
+    def published_in(self, year):
+        """Recommendations whose source publication appeared in `year`."""
+        return self.filter(source__published_on__year=year)
+
+    def for_treaty(self, treaty):
+        return self.filter(related_treaties=treaty)
+
+    def for_session(self, session):
+        return self.filter(related_sessions=session)
+
+
+class FootnoteQuerySet(models.QuerySet):
+    def with_recommendation(self):
+        return self.select_related("recommendation", "recommendation__source")
+
+
+class RecommendationUpdateQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("recommendation", "recommendation__source", "evidence")
+
+    def chronological(self):
+        return self.order_by("date_on", "pk")
 
 
 class Recommendation(LocalizedMixin, Provenance):
@@ -124,6 +188,8 @@ class Footnote(models.Model):
     text_en = models.TextField(_("text (English)"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
 
+    objects = FootnoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["recommendation", "number"]
         verbose_name = _("footnote")
@@ -172,6 +238,8 @@ class RecommendationUpdate(models.Model):
     )
     locator = models.CharField(_("locator"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = RecommendationUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "date_on", "pk"]

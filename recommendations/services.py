@@ -15,8 +15,8 @@ def recommendation_set_status(
     latest update (by date, then by recording order), so recording an older update does
     not overwrite a newer status.
     """
-    # Lock the recommendation so two concurrent updates cannot leave a stale status.
-    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    # Lock the row so two concurrent updates cannot leave a stale status.
+    list(Recommendation.objects.select_for_update().filter(pk=recommendation.pk).values_list("pk"))
     update = RecommendationUpdate(
         recommendation=recommendation,
         status=status,

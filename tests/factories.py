@@ -176,6 +176,7 @@ class ReportedFigureFactory(DjangoModelFactory):
 class TreatyEventFactory(DjangoModelFactory):
     class Meta:
         model = TreatyEvent
+        skip_postgeneration_save = True  # .set() on an M2M needs no second save
 
     treaty = factory.SubFactory(TreatyFactory)
     kind = TreatyEvent.Kind.MEETING

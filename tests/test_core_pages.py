@@ -462,3 +462,15 @@ def test_source_detail_queries_do_not_grow_with_rows(client, django_assert_max_n
     assert many == few
     with django_assert_max_num_queries(SOURCE_DETAIL_MAX_QUERIES):
         client.get(url)
+
+
+def test_home_shows_recommendations_by_status_and_the_latest_sessions(client):
+    from tests.factories import RecommendationFactory, SessionFactory
+
+    RecommendationFactory.create_batch(2)
+    SessionFactory(title_en="Seventh meeting", start_on=datetime.date(2024, 3, 26))
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'id="recommendation-dashboard"' in html
+    assert "Recommendations by status" in html
+    assert "?status=proposed" in html
+    assert "Seventh meeting" in html

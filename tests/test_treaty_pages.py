@@ -330,12 +330,18 @@ def test_treaty_page_links_to_exports_of_its_facts(client, npt):
     assert "/figures/export.csv?treaty=npt" in html
 
 
-def test_treaty_page_has_an_empty_related_block_for_later_use(npt):
-    from django.template.loader import get_template
+def test_treaty_page_lists_the_recommendations_that_concern_it(client, npt):
+    from tests.factories import RecommendationFactory
 
-    # A later issue lists the recommendations about the treaty by overriding this block.
-    template = get_template("treaties/treaty_detail.html").template
-    assert "{% block related %}{% endblock %}" in template.source
+    about = RecommendationFactory(title_en="Reaffirm the non-use of nuclear weapons")
+    about.related_treaties.add(npt)
+    RecommendationFactory(title_en="Something about another regime")
+    response = client.get(npt.get_absolute_url())
+    html = response.content.decode()
+    assert 'id="treaty-recommendations"' in html
+    assert "Reaffirm the non-use of nuclear weapons" in html
+    assert about.get_absolute_url() in html
+    assert "Something about another regime" not in html
 
 
 def test_treaty_page_filters_participations_by_status(client, japan_in_npt, npt):

@@ -57,3 +57,35 @@ def test_a_reader_filters_the_npt_participations_and_downloads_exactly_those(
     assert {row["iso2"] for row in rows} == not_signed
     assert len(rows) == len(not_signed)
     assert {(row["treaty"], row["status"]) for row in rows} == {("npt", "not_signed")}
+
+
+@pytest.mark.e2e
+def test_a_reader_goes_from_a_treaty_to_a_recommendation_and_the_session_that_drafted_it(
+    browser_page, live_server
+):
+    from playwright.sync_api import expect
+
+    call_command("load_seed", verbosity=0)
+    page = browser_page
+
+    page.goto(live_server.url + "/treaties/npt/")
+    related = page.locator("#treaty-recommendations")
+    related.get_by_role("link", name=re.compile(r"^Reaffirm the importance")).click()
+    expect(page).to_have_url(re.compile(r"/recommendations/\d+/$"))
+    expect(page.locator("#current-status")).to_have_text("proposed")
+    # Seed 000, note 1 defines the umbrella states; note 7 cites Arms Control Today.
+    expect(page.locator("#fn1")).to_contain_text("NATO")
+    expect(page.locator("#treaties")).to_contain_text("NPT")
+
+    page.locator("#sessions").get_by_role("link", name=re.compile("7th meeting")).click()
+    expect(page).to_have_url(re.compile(r"/sessions/\d+/$"))
+    expect(page.locator("h1")).to_contain_text("7th meeting")
+    expect(page.locator("main")).to_contain_text("26 March 2024")
+    # The cross-link runs both ways: the session lists the recommendations it produced.
+    expect(
+        page.locator("#recommendations").get_by_role("link", name=re.compile("Reaffirm"))
+    ).to_have_count(1)
+
+    page.goto(live_server.url + "/sessions/")
+    page.get_by_role("link", name=re.compile("2nd meeting")).first.click()
+    expect(page.locator("#items")).to_contain_text("external lecturer")

@@ -1,0 +1,159 @@
+"""FilterSets of the people app's lists; each CSV export reuses its page's FilterSet.
+
+Every field validates strictly: an unknown slug or id, a value outside the choices or
+a year that is not a whole number makes the FilterSet invalid, which the page answers
+with 400 and the form's message instead of quietly ignoring the filter.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Membership,
+    MembershipRole,
+    Organization,
+    Person,
+    Session,
+    SessionItem,
+    SessionKind,
+    StudyGroup,
+)
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+def slug_choice_filter(queryset, label, message, filter_class=None, **kwargs):
+    """A choice of rows by slug: the query string stays readable and joins with the CSVs."""
+    return (filter_class or django_filters.ModelChoiceFilter)(
+        label=label,
+        queryset=queryset,
+        to_field_name="slug",
+        error_messages={"invalid_choice": message},
+        **kwargs,
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Both forms of the name, so a reader finds a person whichever script they know.
+        return f"{obj.name_ja} ({obj.name_en})" if obj.name_en else obj.name_ja
+
+
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
+def organization_filter(**kwargs):
+    return slug_choice_filter(
+        Organization.objects.all(),
+        _("organization"),
+        _("There is no organization with this slug."),
+        **kwargs,
+    )
+
+
+def person_filter(label, **kwargs):
+    return slug_choice_filter(
+        Person.objects.all(),
+        label,
+        _("There is no person with this slug."),
+        filter_class=PersonChoiceFilter,
+        **kwargs,
+    )
+
+
+def group_filter(**kwargs):
+    return slug_choice_filter(
+        StudyGroup.objects.all(),
+        _("study group"),
+        _("There is no study group with this slug."),
+        **kwargs,
+    )
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("name contains (Japanese or romanized)"), max_length=100, method="search"
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("role"), choices=MembershipRole.choices, method="by_role"
+    )
+    organization = organization_filter(method="by_organization")
+
+    class Meta:
+        model = Person
+        fields = ["q", "role", "organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def by_role(self, queryset, name, value):
+        return queryset.with_role(value)
+
+    def by_organization(self, queryset, name, value):
+        return queryset.in_organization(value)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    """The memberships CSV: the people list's query string, plus person and group."""
+
+    q = django_filters.CharFilter(
+        label=_("name contains (Japanese or romanized)"), max_length=100, method="search"
+    )
+    role = django_filters.ChoiceFilter(label=_("role"), choices=MembershipRole.choices)
+    organization = organization_filter()
+    person = person_filter(_("person"))
+    group = group_filter()
+
+    class Meta:
+        model = Membership
+        fields = ["q", "role", "organization", "person", "group"]
+
+    def search(self, queryset, name, value):
+        return queryset.for_person_search(value)
+
+
+class SessionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=SessionKind.choices)
+    year = YearFilter(label=_("year"), method="by_year")
+    speaker = person_filter(_("speaker"), method="by_speaker")
+
+    class Meta:
+        model = Session
+        fields = ["kind", "year", "speaker"]
+
+    def by_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
+
+    def by_speaker(self, queryset, name, value):
+        return queryset.with_speaker(value)
+
+
+class SessionItemFilter(django_filters.FilterSet):
+    """The session items CSV: the session list's query string, plus one session by id."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), field_name="session__kind", choices=SessionKind.choices
+    )
+    year = YearFilter(label=_("year"), field_name="session__start_on", lookup_expr="year")
+    speaker = person_filter(_("speaker"))
+    session = django_filters.ModelChoiceFilter(
+        label=_("session"),
+        queryset=Session.objects.all(),
+        error_messages={"invalid_choice": _("There is no session with this id.")},
+    )
+
+    class Meta:
+        model = SessionItem
+        fields = ["kind", "year", "speaker", "session"]
