@@ -1,8 +1,6 @@
-
 import pytest
 
 from tests import factories
-
 
 
 @pytest.fixture(autouse=True)
