@@ -1,9 +1,31 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateAttr, partial_date_constraints, precision_field
 from .i18n import LocalizedMixin
+
+
+class Versioned(models.Model):
+    """A version number that every save raises, so an edit made on a stale copy is caught.
+
+    The admin sends the version it showed with each form and refuses a save when the
+    row has moved on since (see core.admin_base); fixture loads keep the stored number.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "version" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
 
 
 class SourceQuerySet(models.QuerySet):
@@ -43,7 +65,7 @@ class SourceLanguage(models.TextChoices):
     EN = "en", _("English")
 
 
-class Source(LocalizedMixin, models.Model):
+class Source(LocalizedMixin, Versioned, models.Model):
     """A document that facts are taken from."""
 
     Kind = SourceKind
@@ -65,6 +87,7 @@ class Source(LocalizedMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "slug"]
@@ -132,3 +155,55 @@ class Provenance(models.Model):
 
         super().clean()
         normalize_partial_dates(self, "as_of")
+
+
+class ChangeQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(public=True)
+
+    def latest_first(self):
+        return self.order_by("-changed_at", "-pk")
+
+
+class Change(models.Model):
+    """One entry of the public change log, written for every historical record an edit makes.
+
+    The full versions live in each model's history table (django-simple-history); this
+    table lists them across models so /changes/ and its feed are one indexed query.
+    It carries no user and no change reason: those stay in the admin.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "+", _("created")
+        CHANGED = "~", _("changed")
+        DELETED = "-", _("deleted")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    history_id = models.BigIntegerField(_("version id"))
+    kind = models.CharField(_("kind"), max_length=1, choices=Kind.choices)
+    changed_fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    public = models.BooleanField(_("public"), default=True)
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "history_id"], name="change_unique_history_record"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["+", "~", "-"]), name="change_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_repr}"

@@ -3,6 +3,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.dates import (
     PartialDateAttr,
@@ -11,7 +12,7 @@ from core.dates import (
     precision_field,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance
+from core.models import Provenance, Versioned
 
 
 class SlugQuerySet(models.QuerySet):
@@ -29,7 +30,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Organization(LocalizedMixin, Provenance):
+class Organization(LocalizedMixin, Versioned, Provenance):
     Kind = OrganizationKind
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -48,6 +49,8 @@ class Organization(LocalizedMixin, Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug"]
@@ -132,7 +135,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.search(text).values("pk"))
 
 
-class Person(Provenance):
+class Person(Versioned, Provenance):
     """A person as the source prints the name: family and given name, and a romanization."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -144,6 +147,8 @@ class Person(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["family_name_romanized", "given_name_romanized", "pk"]
@@ -177,7 +182,7 @@ class Person(Provenance):
         return self.name_en if language == "en" else self.name_ja
 
 
-class StudyGroup(LocalizedMixin, Provenance):
+class StudyGroup(LocalizedMixin, Versioned, Provenance):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -201,6 +206,8 @@ class StudyGroup(LocalizedMixin, Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug"]
@@ -232,7 +239,7 @@ class MembershipRole(models.TextChoices):
     EXTERNAL_SPEAKER = "external_speaker", _("external speaker")
 
 
-class Membership(Provenance):
+class Membership(Versioned, Provenance):
     """A person's role in a study group, with title and affiliation as printed."""
 
     Role = MembershipRole
@@ -263,6 +270,8 @@ class Membership(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MembershipQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group", "order", "pk"]
@@ -349,7 +358,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(LocalizedMixin, Provenance):
+class Session(LocalizedMixin, Versioned, Provenance):
     """A meeting of the study group, or its fieldwork (e.g. an interview trip abroad)."""
 
     Kind = SessionKind
@@ -388,6 +397,8 @@ class Session(LocalizedMixin, Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[participants])
 
     class Meta:
         ordering = ["start_on", "pk"]
@@ -435,7 +446,7 @@ class SessionItemQuerySet(models.QuerySet):
         return self.order_by("session__start_on", "session_id", "order")
 
 
-class SessionItem(LocalizedMixin, models.Model):
+class SessionItem(LocalizedMixin, Versioned, models.Model):
     """A talk or agenda item of a session, with its speaker as the source names them."""
 
     session = models.ForeignKey(
@@ -463,6 +474,8 @@ class SessionItem(LocalizedMixin, models.Model):
     )
 
     objects = SessionItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "order"]

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.dates import (
     PartialDateAttr,
@@ -10,7 +11,7 @@ from core.dates import (
     precision_field,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance, Source
+from core.models import Provenance, Source, Versioned
 from people.models import Session
 
 
@@ -102,7 +103,7 @@ class RecommendationUpdateQuerySet(models.QuerySet):
         return self.order_by("date_on", "pk")
 
 
-class Recommendation(LocalizedMixin, Provenance):
+class Recommendation(LocalizedMixin, Versioned, Provenance):
     """A policy recommendation as published, with its follow-up status."""
 
     Status = RecommendationStatus
@@ -140,6 +141,8 @@ class Recommendation(LocalizedMixin, Provenance):
 
     objects = RecommendationQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[related_treaties, related_sessions])
+
     class Meta:
         ordering = ["source__published_on", "source__slug", "number"]
         verbose_name = _("recommendation")
@@ -176,7 +179,7 @@ class Recommendation(LocalizedMixin, Provenance):
         return self.updates.order_by("-date_on", "-pk").first()
 
 
-class Footnote(models.Model):
+class Footnote(Versioned, models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name=_("recommendation"),
@@ -189,6 +192,8 @@ class Footnote(models.Model):
     url = models.URLField(_("URL"), max_length=500, blank=True)
 
     objects = FootnoteQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "number"]
@@ -213,7 +218,7 @@ class Footnote(models.Model):
         return f"{self.recommendation.get_absolute_url()}#fn{self.number}"
 
 
-class RecommendationUpdate(models.Model):
+class RecommendationUpdate(Versioned, models.Model):
     """A dated change of a recommendation's status, with the evidence for it."""
 
     recommendation = models.ForeignKey(
@@ -240,6 +245,8 @@ class RecommendationUpdate(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = RecommendationUpdateQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "date_on", "pk"]

@@ -16,7 +16,13 @@ def recommendation_set_status(
     not overwrite a newer status.
     """
     # Lock the row so two concurrent updates cannot leave a stale status.
-    list(Recommendation.objects.select_for_update().filter(pk=recommendation.pk).values_list("pk"))
+    # (ordering dropped: the default one joins the nullable source, which FOR UPDATE refuses)
+    list(
+        Recommendation.objects.select_for_update()
+        .filter(pk=recommendation.pk)
+        .order_by()
+        .values_list("pk")
+    )
     update = RecommendationUpdate(
         recommendation=recommendation,
         status=status,

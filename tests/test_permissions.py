@@ -17,7 +17,20 @@ CONTENT_APPS = [
 
 
 def content_models():
-    return [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
+    """The models editors work on: each app's own, not its history tables or the change log."""
+    from simple_history.models import HistoricalChanges
+
+    from core.models import Change
+
+    return [
+        model
+        for label in CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+        and not model._meta.auto_created
+        and model is not Change
+        and not model.__name__.startswith("Historical")
+    ]
 
 
 def group_permissions(group):

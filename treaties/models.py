@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from core.dates import (
     PartialDateAttr,
@@ -12,7 +13,7 @@ from core.dates import (
     precision_field,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance
+from core.models import Provenance, Versioned
 
 
 def today():
@@ -87,7 +88,7 @@ class TreatyStatus(models.TextChoices):
     OPERATING = "operating", _("operating")
 
 
-class Treaty(LocalizedMixin, Provenance):
+class Treaty(LocalizedMixin, Versioned, Provenance):
     Kind = TreatyKind
 
     Status = TreatyStatus
@@ -124,6 +125,8 @@ class Treaty(LocalizedMixin, Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TreatyQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "slug"]
@@ -243,7 +246,7 @@ class Region(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Country(models.Model):
+class Country(Versioned, models.Model):
     """A state (or the EU) as django-countries names it, in Japanese and English."""
 
     Posture = Posture
@@ -275,6 +278,8 @@ class Country(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CountryManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -375,7 +380,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.order_by().aggregate(**aggregates)
 
 
-class Participation(Provenance):
+class Participation(Versioned, Provenance):
     """A country's standing towards one treaty; the status follows from its actions."""
 
     Status = ParticipationStatus
@@ -406,6 +411,8 @@ class Participation(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ParticipationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["treaty__display_order", "country__code"]
@@ -515,7 +522,7 @@ class TreatyActionQuerySet(models.QuerySet):
         return self.order_by("date_on", "pk")
 
 
-class TreatyAction(Provenance):
+class TreatyAction(Versioned, Provenance):
     """One dated formal act of a country towards a treaty."""
 
     Type = ActionType
@@ -542,6 +549,8 @@ class TreatyAction(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TreatyActionQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date_on", "pk"]
@@ -638,7 +647,7 @@ class Metric(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ReportedFigure(Provenance):
+class ReportedFigure(Versioned, Provenance):
     """A count or quantity a source reports, e.g. 191 NPT parties as of 2021-03-31."""
 
     Metric = Metric
@@ -677,6 +686,8 @@ class ReportedFigure(Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ReportedFigureQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["treaty__display_order", "metric", "-as_of_on", "pk"]
@@ -772,7 +783,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class TreatyEvent(LocalizedMixin, Provenance):
+class TreatyEvent(LocalizedMixin, Versioned, Provenance):
     """A dated event on the timeline of a treaty, a regime or arms control at large."""
 
     Kind = EventKind
@@ -802,6 +813,8 @@ class TreatyEvent(LocalizedMixin, Provenance):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TreatyEventQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=[countries])
 
     class Meta:
         ordering = ["date_on", "pk"]

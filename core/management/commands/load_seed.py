@@ -4,6 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.history import record_current_state
+
 # One fixture file per app, loaded in dependency order.
 SEED_ORDER = ["core", "treaties", "people", "recommendations"]
 
@@ -26,5 +28,7 @@ class Command(BaseCommand):
                 refresh = getattr(model, "refresh_derived_after_seed", None)
                 if refresh is not None:
                     refresh()
+            # Give every seed row a first version, so later edits can be undone to it.
+            record_current_state()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Loaded seed data from {len(files)} files."))
