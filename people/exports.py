@@ -112,7 +112,7 @@ class SessionExport(CsvExport):
 
 class SessionItemExport(CsvExport):
     filename = "session-items.csv"
-    select_related = ("session", "speaker")
+    select_related = ("session__source", "speaker")
     columns = [
         Column("id", attr("pk")),
         Column("session_id", attr("session_id")),
@@ -128,4 +128,7 @@ class SessionItemExport(CsvExport):
         Column("speaker_name_en", lambda i: i.speaker.name_en if i.speaker_id else ""),
         Column("speaker_label_ja", attr("speaker_label_ja")),
         Column("speaker_label_en", attr("speaker_label_en")),
+        # An item is stated in its session's source, at the session's locator.
+        Column("source", lambda i: i.session.source.slug if i.session.source_id else ""),
+        Column("locator", attr("session.locator")),
     ]
