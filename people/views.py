@@ -50,17 +50,11 @@ class PersonExportView(CsvExportView):
     filterset_class = PersonFilter
     export_class = PersonExport
 
-    def get_queryset(self):
-        return Person.objects.all()
-
 
 class MembershipExportView(CsvExportView):
     model = Membership
     filterset_class = MembershipFilter
     export_class = MembershipExport
-
-    def get_queryset(self):
-        return Membership.objects.all()
 
 
 class PersonDetailView(ReadOnlyMixin, DetailView):

@@ -31,17 +31,11 @@ class RecommendationExportView(CsvExportView):
     filterset_class = RecommendationFilter
     export_class = RecommendationExport
 
-    def get_queryset(self):
-        return Recommendation.objects.all()
-
 
 class FootnoteExportView(CsvExportView):
     model = Footnote
     filterset_class = FootnoteFilter
     export_class = FootnoteExport
-
-    def get_queryset(self):
-        return Footnote.objects.all()
 
 
 class RecommendationUpdateExportView(CsvExportView):

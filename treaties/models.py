@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -727,10 +729,10 @@ class ReportedFigure(Versioned, Provenance):
 
     @property
     def display_value(self):
-        value = self.value.normalize()
-        text = f"{value:f}"
+        # Before a save the values may still be ints or strings as assigned.
+        text = f"{Decimal(str(self.value)).normalize():f}"
         if self.out_of is not None:
-            text += f" / {self.out_of.normalize():f}"
+            text += f" / {Decimal(str(self.out_of)).normalize():f}"
         if self.unit:
             text += f" {self.unit}"
         return text

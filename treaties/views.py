@@ -359,9 +359,6 @@ class ParticipationBrowse:
     model = Participation
     filterset_class = ParticipationFilter
 
-    def get_queryset(self):
-        return Participation.objects.all()
-
 
 class ParticipationListView(ParticipationBrowse, ListPage):
     """Every (country, treaty) record; `?view=matrix` shows them as countries x treaties."""
@@ -473,6 +470,3 @@ class FigureExportView(CsvExportView):
     model = ReportedFigure
     filterset_class = ReportedFigureFilter
     export_class = ReportedFigureExport
-
-    def get_queryset(self):
-        return ReportedFigure.objects.all()
