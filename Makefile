@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: run test lint check pytest serve seed clean
+.PHONY: run test lint check pytest serve seed backup restore clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ serve: $(VENV)/.installed
 seed: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
+
+# A timestamped archive of the whole database (history included) in backups/.
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+# Load an archive into the empty database DATABASE_URL names: make restore FILE=backups/….json.gz
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "make restore needs FILE=path/to/archive.json.gz (written by make backup)" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

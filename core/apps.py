@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Sources and site")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+        from simple_history.signals import post_create_historical_record
+
+        from .signals import mark_raw_save, record_change
+
+        post_save.connect(mark_raw_save, dispatch_uid="core.mark_raw_save")
+        post_create_historical_record.connect(record_change, dispatch_uid="core.record_change")

@@ -1,6 +1,7 @@
-"""CSV columns of the source list."""
+"""CSV columns of the source list and the change log."""
 
 from .export import Column, CsvExport, attr
+from .filters import KIND_WORDS
 
 
 class SourceExport(CsvExport):
@@ -16,4 +17,20 @@ class SourceExport(CsvExport):
         Column("published", attr("published")),
         Column("language", attr("language")),
         Column("url", attr("url")),
+    ]
+
+
+class ChangeExport(CsvExport):
+    """The public change log: which record changed when, and which fields; no user, no reason."""
+
+    filename = "changes.csv"
+    select_related = ("content_type",)
+    columns = [
+        Column("id", attr("pk")),
+        Column("changed_at", attr("changed_at")),
+        Column("kind", lambda change: KIND_WORDS[change.kind]),
+        Column("model", lambda change: ".".join(change.content_type.natural_key())),
+        Column("object_id", attr("object_id")),
+        Column("object_repr", attr("object_repr")),
+        Column("changed_fields", lambda change: " ".join(change.changed_fields or ())),
     ]

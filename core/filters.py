@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Source, SourceKind, SourceLanguage
+from .models import Change, Source, SourceKind, SourceLanguage
 
 # Years a publication-year filter accepts; anything else is a typo worth reporting.
 MIN_YEAR = 1900
@@ -38,3 +38,83 @@ class SourceFilter(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.published_in(value)
+
+
+# --- The public change log -----------------------------------------------------------------
+
+# The kind as a word in the query string: "+" would arrive as a space.
+CHANGE_KINDS = {
+    "created": Change.Kind.CREATED,
+    "changed": Change.Kind.CHANGED,
+    "deleted": Change.Kind.DELETED,
+}
+KIND_WORDS = {kind: word for word, kind in CHANGE_KINDS.items()}
+
+
+def public_change_models():
+    """The tracked models whose changes /changes/ lists, by verbose name."""
+    from .history import tracked_models
+    from .signals import PUBLIC_APPS
+
+    models = [model for model in tracked_models() if model._meta.app_label in PUBLIC_APPS]
+    return sorted(models, key=lambda model: str(model._meta.verbose_name).casefold())
+
+
+def change_model_choices():
+    return [(model._meta.label_lower, model._meta.verbose_name) for model in public_change_models()]
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date written as YYYY-MM-DD, whatever the active language's date formats."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2021-03-31.")}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class ChangeFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        return cleaned
+
+
+class ChangeFilter(django_filters.FilterSet):
+    model = django_filters.ChoiceFilter(
+        label=_("Record type"), choices=change_model_choices, method="filter_model"
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of change"),
+        choices=[(word, kind.label) for word, kind in CHANGE_KINDS.items()],
+        method="filter_kind",
+    )
+    # Days in the site's time zone, as the page shows them.
+    date_from = IsoDateFilter(
+        label=_("Changed from"), field_name="changed_at", lookup_expr="date__gte"
+    )
+    date_to = IsoDateFilter(
+        label=_("Changed until"), field_name="changed_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = Change
+        form = ChangeFilterForm
+        fields = ["model", "kind", "date_from", "date_to"]
+
+    def filter_model(self, queryset, name, value):
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(
+            apps.get_model(value), for_concrete_model=False
+        )
+        return queryset.filter(content_type=content_type)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(kind=CHANGE_KINDS[value])

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -38,6 +38,19 @@ class RecommendationQuerySet(models.QuerySet):
             "-date_on", "-pk"
         )
         return self.annotate(last_update_on=Subquery(latest.values("date_on")[:1]))
+
+    def without_update_since(self, day):
+        """Recommendations with no status update on or after `day`.
+
+        An update dated to a month or a year counts from the end of its period, so
+        "November 2025" is recent enough for any day in November 2025.
+        """
+        recent = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).filter(
+            Q(date_on__gte=day)
+            | Q(date_precision="month", date_on__gte=day.replace(day=1))
+            | Q(date_precision="year", date_on__gte=day.replace(month=1, day=1))
+        )
+        return self.exclude(Exists(recent))
 
     def with_last_update_date(self):
         """`last_update_on` and `last_update_precision` of the latest update, for display."""

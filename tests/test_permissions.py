@@ -2,11 +2,11 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from core.editors import EDITORS_GROUP
-from tests.factories import CountryFactory, ParticipationFactory, SourceFactory, TreatyFactory
+from tests.factories import CountryFactory, ParticipationFactory, TreatyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,15 +113,89 @@ def test_an_anonymous_visitor_cannot_open_an_admin_change_page(client, participa
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-@pytest.fixture
-def public_urls(db):
-    source = SourceFactory()
-    return ["/", "/sources/", source.get_absolute_url(), "/sources/export.csv"]
+# Anonymous writes to every public page (405) are tested in tests/test_public_methods.py,
+# over every URL pattern of the site.
 
 
-@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_public_pages_refuse_writes_with_405(client, public_urls, method):
-    for url in public_urls:
-        response = getattr(client, method)(url)
-        assert response.status_code == 405, url
-        assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
+def registered_content_models():
+    from django.contrib import admin
+
+    return [model for model in content_models() if model in admin.site._registry]
+
+
+def test_every_content_model_is_in_the_admin():
+    assert set(registered_content_models()) == set(content_models())
+
+
+def test_an_editor_can_open_every_content_model_in_the_admin(editor_client, seeded):
+    failures = []
+    for model in registered_content_models():
+        meta = model._meta
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the seed data holds no {meta.label}"
+        for url in (
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_add"),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk]),
+        ):
+            status = editor_client.get(url).status_code
+            if status != 200:
+                failures.append(f"{url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_an_editor_may_not_change_or_add_a_group(editor_client):
+    group = Group.objects.get(name=EDITORS_GROUP)
+    before = group_permissions(group)
+    every_permission = list(Permission.objects.values_list("pk", flat=True))
+
+    change = editor_client.post(
+        reverse("admin:auth_group_change", args=[group.pk]),
+        {"name": EDITORS_GROUP, "permissions": every_permission},
+    )
+    add = editor_client.post(
+        reverse("admin:auth_group_add"), {"name": "Admins", "permissions": every_permission}
+    )
+    delete = editor_client.post(
+        reverse("admin:auth_group_delete", args=[group.pk]), {"post": "yes"}
+    )
+
+    assert (change.status_code, add.status_code, delete.status_code) == (403, 403, 403)
+    assert group_permissions(group) == before
+    assert list(Group.objects.values_list("name", flat=True)) == [EDITORS_GROUP]
+
+
+def test_an_editor_may_not_change_add_or_delete_users(editor_client):
+    editor = User.objects.get(username="editor")
+    other = User.objects.create_user("someone-else", password="not-used")
+    change_self = editor_client.post(
+        reverse("admin:auth_user_change", args=[editor.pk]),
+        {
+            "username": "editor",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    add = editor_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "intruder",
+            "password1": "x-long-passphrase-1",
+            "password2": "x-long-passphrase-1",
+        },
+    )
+    delete = editor_client.post(reverse("admin:auth_user_delete", args=[other.pk]), {"post": "yes"})
+    password = editor_client.post(
+        reverse("admin:auth_user_password_change", args=[other.pk]),
+        {"password1": "x-long-passphrase-2", "password2": "x-long-passphrase-2"},
+    )
+
+    assert [r.status_code for r in (change_self, add, delete, password)] == [403] * 4
+    editor.refresh_from_db()
+    assert not editor.is_superuser
+    assert not User.objects.filter(username="intruder").exists()
+    assert User.objects.get(pk=other.pk).check_password("not-used")

@@ -258,3 +258,19 @@ def test_parties_to_a_treaty_past_its_expiry_become_former_parties():
     assert russia.status_on(D(2026, 2, 5)) == ParticipationStatus.SUSPENDED
     assert us.status_on(D(2026, 2, 6)) == ParticipationStatus.FORMER_PARTY
     assert russia.status_on(D(2026, 2, 6)) == ParticipationStatus.FORMER_PARTY
+
+
+def test_a_figure_is_stale_once_the_whole_of_its_as_of_period_is_three_years_old():
+    from tests.factories import ReportedFigureFactory
+    from treaties.models import ReportedFigure
+
+    on = D(2026, 11, 23)
+    day_old = ReportedFigureFactory(as_of_on=D(2023, 11, 22), as_of_precision="day")
+    day_recent = ReportedFigureFactory(as_of_on=D(2023, 11, 23), as_of_precision="day")
+    month_old = ReportedFigureFactory(as_of_on=D(2023, 10, 1), as_of_precision="month")
+    month_recent = ReportedFigureFactory(as_of_on=D(2023, 11, 1), as_of_precision="month")
+    year_old = ReportedFigureFactory(as_of_on=D(2022, 1, 1), as_of_precision="year")
+    year_recent = ReportedFigureFactory(as_of_on=D(2023, 1, 1), as_of_precision="year")
+    stale = set(ReportedFigure.objects.stale(on=on))
+    assert stale == {day_old, month_old, year_old}
+    assert not stale & {day_recent, month_recent, year_recent}

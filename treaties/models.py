@@ -632,7 +632,12 @@ class ReportedFigureQuerySet(models.QuerySet):
             cutoff = on.replace(year=on.year - years)
         except ValueError:  # 29 February
             cutoff = on.replace(year=on.year - years, day=28)
-        return self.filter(as_of_on__lt=cutoff)
+        # Counted from the end of a partial date's period, as the age shown beside it is.
+        return self.filter(
+            Q(as_of_precision="day", as_of_on__lt=cutoff)
+            | Q(as_of_precision="month", as_of_on__lt=cutoff.replace(day=1))
+            | Q(as_of_precision="year", as_of_on__lt=cutoff.replace(month=1, day=1))
+        )
 
 
 class Metric(models.TextChoices):

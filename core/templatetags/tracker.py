@@ -1,5 +1,9 @@
+import datetime
+
 from django import template
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.dates import PartialDate
 from core.i18n import localized
@@ -51,3 +55,97 @@ def query_with(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+# Japanese wording of the age of a fact, used while no catalogue translates these strings
+# (the Japanese UI catalogue is still to come); a catalogue's translation wins once it exists.
+AGE_JAPANESE = {
+    "as of %(date)s, %(age)s": "%(date)s時点（%(age)s）",
+    "%(count)d year ago": "%(count)d年前",
+    "%(count)d years ago": "%(count)d年前",
+    "this year": "今年",
+    "less than a year ago": "1年以内",
+    "as of %(date)s": "%(date)s時点",
+}
+
+
+def _or_japanese(text):
+    """`text` as gettext gave it, or the built-in Japanese when it came back untranslated."""
+    if (get_language() or "").startswith("ja"):
+        return AGE_JAPANESE.get(text, text)
+    return text
+
+
+def as_partial_date(value):
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, datetime.datetime):
+        return PartialDate(value.date())
+    if isinstance(value, datetime.date):
+        return PartialDate(value)
+    return None
+
+
+def today():
+    return timezone.localdate()
+
+
+def full_years_between(start, end):
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return max(years, 0)
+
+
+def age_text(value, on=None):
+    """How long ago a fact was stated: "5 years ago", "this year", "less than a year ago".
+
+    A date known only to a month or a year is counted from the end of that period: a
+    figure "as of 2021" may hold for 31 December 2021, so it is not yet five years old
+    in November 2026. A date still to come has no age ("").
+    """
+    partial = as_partial_date(value)
+    if partial is None:
+        return ""
+    on = on or today()
+    if partial.start > on:
+        return ""
+    years = full_years_between(partial.end, on) if partial.end <= on else 0
+    if years:
+        return _or_japanese(ngettext("%(count)d year ago", "%(count)d years ago", years)) % {
+            "count": years
+        }
+    if partial.start.year == on.year:
+        return _or_japanese(gettext("this year"))
+    return _or_japanese(gettext("less than a year ago"))
+
+
+@register.filter
+def ago(value):
+    """{{ figure.as_of|ago }}: "5 years ago" (see age_text)."""
+    return age_text(value)
+
+
+@register.filter
+def age(value):
+    """{{ figure.as_of|age }}: "as of 31 March 2021, 5 years ago" at the date's precision."""
+    partial = as_partial_date(value)
+    if partial is None:
+        return ""
+    shown = partial.display(get_language())
+    how_old = age_text(partial)
+    if not how_old:
+        return _or_japanese(gettext("as of %(date)s")) % {"date": shown}
+    return _or_japanese(gettext("as of %(date)s, %(age)s")) % {"date": shown, "age": how_old}
+
+
+@register.filter
+def admin_url(obj):
+    """The admin change page of a record, or "" when its model has none."""
+    if obj is None or obj.pk is None:
+        return ""
+    meta = obj._meta
+    try:
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from core.history import record_current_state
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         ]
         verbosity = options["verbosity"]
         with transaction.atomic():
-            call_command("loaddata", *files, verbosity=max(verbosity - 1, 0))
+            # History is written below, once, as "seed data": django-simple-history would
+            # otherwise record a nameless version for every many-to-many field loaddata sets.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", *files, verbosity=max(verbosity - 1, 0))
             # loaddata saves raw rows; derived values are brought up to date here.
             for model in apps.get_models():
                 refresh = getattr(model, "refresh_derived_after_seed", None)

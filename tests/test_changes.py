@@ -1,0 +1,454 @@
+"""The public change log: a row per version, the /changes/ page, its CSV export and Atom feed."""
+
+import csv
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.export import BOM
+from core.history import record_current_state
+from core.models import Change
+from tests.factories import (
+    CountryFactory,
+    ParticipationFactory,
+    ReportedFigureFactory,
+    SourceFactory,
+    TreatyEventFactory,
+    TreatyFactory,
+)
+from treaties.models import Participation, Treaty
+
+pytestmark = pytest.mark.django_db
+
+CHANGES = reverse("core:change-list")
+EXPORT = reverse("core:change-export")
+FEED = reverse("core:change-feed")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+# Queries /changes/ may run; the test at the end shows it does not grow with the rows.
+CHANGE_LIST_MAX_QUERIES = 10
+
+
+def changes_of(obj):
+    return Change.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("changed_at", "pk")
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def row(html, change):
+    match = re.search(rf'<tr id="change-{change.pk}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match, f"change {change.pk} is not listed"
+    return match.group(1)
+
+
+def listed_ids(response):
+    assert response.status_code == 200, response.content.decode()[:500]
+    return [change.pk for change in response.context["rows"]]
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith(BOM)
+    return list(csv.reader(io.StringIO(body[len(BOM) :])))
+
+
+def save_at(obj, when, **changes):
+    """Save `obj` with `changes` as a version dated `when` (simple-history reads _history_date)."""
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj._history_date = when
+    obj.save()
+    del obj._history_date
+    return changes_of(obj).order_by("pk").last()
+
+
+def at(year, month, day, hour=12):
+    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
+
+
+# --- One Change row per version ---------------------------------------------------------------
+
+
+def test_creating_a_record_logs_a_created_change_with_no_fields(treaty):
+    change = changes_of(treaty).get()
+    assert change.kind == Change.Kind.CREATED
+    assert change.changed_fields == []
+    assert change.object_repr == "NPT"
+    assert change.public is True
+    version = treaty.history.get()
+    assert change.history_id == version.history_id
+    assert change.changed_at == version.history_date
+
+
+def test_an_edit_logs_the_names_of_the_fields_it_changed(treaty):
+    treaty.status = Treaty.Status.EXPIRED
+    treaty.summary_en = "Extended once, to 2026."
+    treaty.save()
+
+    change = changes_of(treaty).last()
+
+    assert change.kind == Change.Kind.CHANGED
+    # updated_at and version move with every save; they are not news.
+    assert change.changed_fields == ["status", "summary_en"]
+    assert change.history_id == treaty.history.latest().history_id
+
+
+def test_a_change_of_source_is_logged_under_the_field_name(treaty):
+    treaty.source = SourceFactory()
+    treaty.save()
+    assert changes_of(treaty).last().changed_fields == ["source"]
+
+
+def test_a_save_that_changes_nothing_logs_a_change_with_no_fields(treaty):
+    treaty.save()
+    change = changes_of(treaty).last()
+    assert change.kind == Change.Kind.CHANGED
+    assert change.changed_fields == []
+
+
+def test_deleting_a_record_logs_a_deleted_change_that_keeps_its_name(treaty, country):
+    participation = ParticipationFactory(treaty=treaty, country=country)
+    pk = participation.pk
+    participation.delete()
+
+    change = Change.objects.filter(
+        content_type=ContentType.objects.get_for_model(Participation), object_id=str(pk)
+    ).latest("changed_at", "pk")
+
+    assert change.kind == Change.Kind.DELETED
+    assert change.object_repr == "Japan — NPT"
+    assert change.changed_fields == []
+
+
+def test_changing_the_countries_of_an_event_logs_the_many_to_many_field(treaty, country):
+    event = TreatyEventFactory(treaty=treaty)
+    event.countries.add(country)
+    assert changes_of(event).last().changed_fields == ["countries"]
+
+
+def test_a_long_name_is_cut_to_the_column(treaty):
+    treaty.short_name_en = "N" * 60
+    treaty.name_en = "x" * 300
+    treaty.save()
+    assert len(changes_of(treaty).last().object_repr) <= 300
+
+
+def test_the_seed_baseline_writes_no_change(db):
+    # bulk_history_create sends no signal: loading seed rows is not an edit.
+    Treaty.objects.bulk_create(
+        [Treaty(slug="npt", short_name_en="NPT", kind="multilateral", status="in_force")]
+    )
+    assert record_current_state() == 1
+    assert not Change.objects.exists()
+
+
+def test_loading_the_seed_data_writes_no_change(seeded):
+    assert Treaty.objects.exists()
+    assert not Change.objects.exists()
+
+
+# --- The /changes/ page ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def log(db):
+    """Changes on three days: a treaty created, a participation created and edited, one deleted."""
+    npt = TreatyFactory(slug="npt", short_name_en="NPT")
+    japan = CountryFactory(code="JP")
+    Change.objects.all().delete()  # only the changes below, at known times
+
+    ctbt = Treaty(slug="ctbt", short_name_en="CTBT", kind="multilateral", status="not_in_force")
+    created = save_at(ctbt, at(2025, 1, 10))
+    participation = Participation(treaty=npt, country=japan)
+    joined = save_at(participation, at(2025, 2, 20))
+    edited = save_at(participation, at(2025, 3, 5), note_en="Checked.", locator="note 22")
+    gone = Treaty(slug="gone", short_name_en="Gone", kind="proposed", status="proposed")
+    gone_created = save_at(gone, at(2025, 3, 6))
+    gone._history_date = at(2025, 3, 7)
+    gone.delete()
+    return {
+        "created": created,
+        "joined": joined,
+        "edited": edited,
+        "gone_created": gone_created,
+        "deleted": Change.objects.get(kind=Change.Kind.DELETED),
+        "participation": participation,
+        "ctbt": ctbt,
+    }
+
+
+def test_the_change_list_shows_every_change_newest_first(client, log):
+    ids = listed_ids(client.get(CHANGES))
+    assert ids == [
+        log["deleted"].pk,
+        log["gone_created"].pk,
+        log["edited"].pk,
+        log["joined"].pk,
+        log["created"].pk,
+    ]
+
+
+def test_each_row_says_when_what_kind_which_record_and_which_fields(client, log):
+    html = client.get(CHANGES).content.decode()
+
+    edited = text(row(html, log["edited"]))
+    assert "changed" in edited
+    assert "participation" in edited
+    assert "Japan — NPT" in edited
+    # Verbose names, each once, not column names.
+    assert "note (English), locator" in edited or "locator, note (English)" in edited
+    assert "note_en" not in edited
+    assert "2025-03-05" in edited
+
+
+def test_a_row_links_to_the_public_page_of_a_record_that_still_exists(client, log):
+    html = client.get(CHANGES).content.decode()
+    assert f'href="{log["participation"].get_absolute_url()}"' in row(html, log["edited"])
+    assert f'href="{log["ctbt"].get_absolute_url()}"' in row(html, log["created"])
+    deleted = row(html, log["deleted"])
+    assert "Gone" in deleted
+    assert "<a " not in deleted, "a deleted record has no page to link to"
+
+
+def test_the_page_links_its_feed_and_its_export(client, log):
+    html = client.get(CHANGES, {"kind": "changed"}).content.decode()
+    assert f'href="{FEED}"' in html
+    assert f'href="{EXPORT}?kind=changed"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"model": "treaties.treaty"}, ["deleted", "gone_created", "created"]),
+        ({"model": "treaties.participation"}, ["edited", "joined"]),
+        ({"model": "core.source"}, []),
+        ({"kind": "created"}, ["gone_created", "joined", "created"]),
+        ({"kind": "changed"}, ["edited"]),
+        ({"kind": "deleted"}, ["deleted"]),
+        ({"date_from": "2025-03-01"}, ["deleted", "gone_created", "edited"]),
+        ({"date_to": "2025-02-20"}, ["joined", "created"]),
+        ({"date_from": "2025-02-01", "date_to": "2025-03-05"}, ["edited", "joined"]),
+        ({"model": "treaties.participation", "kind": "created"}, ["joined"]),
+    ],
+)
+def test_the_change_list_filters(client, log, query, expected):
+    assert listed_ids(client.get(CHANGES, query)) == [log[name].pk for name in expected]
+
+
+def test_the_model_filter_offers_the_content_models_by_name(client, log):
+    choices = dict(client.get(CHANGES).context["filter"].form.fields["model"].choices)
+    assert choices["treaties.participation"] == "participation"
+    assert "recommendations.recommendation" in choices
+    assert "auth.user" not in choices
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"model": "auth.user"}, "Select a valid choice"),
+        ({"kind": "edited"}, "Select a valid choice"),
+        ({"date_from": "yesterday"}, "Enter the date as YYYY-MM-DD"),
+        ({"date_to": "2025-02-30"}, "Enter the date as YYYY-MM-DD"),
+        (
+            {"date_from": "2025-03-01", "date_to": "2025-02-01"},
+            "The end of the period comes before its start",
+        ),
+    ],
+)
+def test_an_invalid_filter_is_answered_with_400_and_the_message(client, log, query, message):
+    response = client.get(CHANGES, query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'id="change-' not in html
+
+
+def test_a_page_past_the_end_is_a_404(client, log):
+    assert client.get(CHANGES, {"page": "99"}).status_code == 404
+    assert client.get(CHANGES, {"page": "last"}).status_code == 200
+
+
+def test_changes_are_paginated(client, log, treaty):
+    for n in range(60):
+        treaty.display_order = n
+        treaty.save()
+    first = client.get(CHANGES)
+    assert len(first.context["rows"]) == 50
+    assert first.context["paginator"].count == Change.objects.count()
+    assert client.get(CHANGES, {"page": "2"}).status_code == 200
+
+
+# --- The CSV export ----------------------------------------------------------------------------
+
+
+def test_the_export_has_bom_header_iso_dates_and_the_filtered_rows(client, log):
+    response = client.get(EXPORT, {"model": "treaties.participation"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = csv_rows(response)
+    assert header == [
+        "id",
+        "changed_at",
+        "kind",
+        "model",
+        "object_id",
+        "object_repr",
+        "changed_fields",
+    ]
+    assert [int(r[0]) for r in rows] == [log["edited"].pk, log["joined"].pk]
+    edited = dict(zip(header, rows[0], strict=True))
+    assert datetime.datetime.fromisoformat(edited["changed_at"]) == at(2025, 3, 5)
+    assert edited["kind"] == "changed"
+    assert edited["model"] == "treaties.participation"
+    assert edited["object_id"] == str(log["participation"].pk)
+    assert edited["object_repr"] == "Japan — NPT"
+    assert edited["changed_fields"] == "locator note_en"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [({"kind": "deleted"}, ["deleted"]), ({"date_to": "2025-01-31"}, ["created"])],
+)
+def test_the_export_honours_every_filter(client, log, query, expected):
+    _header, *rows = csv_rows(client.get(EXPORT, query))
+    assert [int(r[0]) for r in rows] == [log[name].pk for name in expected]
+
+
+def test_the_export_refuses_an_invalid_filter_with_400(client, log):
+    response = client.get(EXPORT, {"kind": "edited"})
+    assert response.status_code == 400
+    assert "kind" in response.content.decode()
+
+
+# --- The Atom feed -----------------------------------------------------------------------------
+
+
+def parse_feed(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)
+
+
+def test_the_feed_is_atom_with_the_latest_changes_first(client, log):
+    root = parse_feed(client.get(FEED))
+
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.find(f"{ATOM}title").text == "Treaty Tracker: latest changes"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 5
+    titles = [entry.find(f"{ATOM}title").text for entry in entries]
+    assert titles[0] == "Deleted: treaty — Gone"
+    assert titles[2] == "Changed: participation — Japan — NPT"
+    edited = entries[2]
+    assert edited.find(f"{ATOM}link").get("href").endswith(log["participation"].get_absolute_url())
+    assert "note (English)" in edited.find(f"{ATOM}summary").text
+    updated = datetime.datetime.fromisoformat(edited.find(f"{ATOM}updated").text)
+    assert updated == at(2025, 3, 5)
+    # A deleted record has no page: its entry points at the change log.
+    deleted_link = entries[0].find(f"{ATOM}link").get("href")
+    assert f"{CHANGES}#change-{log['deleted'].pk}" in deleted_link
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(set(ids)) == len(ids)
+
+
+def test_the_feed_holds_the_fifty_latest_changes(client, treaty):
+    for n in range(60):
+        treaty.display_order = n
+        treaty.save()
+    entries = parse_feed(client.get(FEED)).findall(f"{ATOM}entry")
+    assert len(entries) == 50
+    latest = Change.objects.latest_first().first()
+    assert entries[0].find(f"{ATOM}id").text.endswith(f"#change-{latest.pk}")
+
+
+# --- Nothing about the editors -----------------------------------------------------------------
+
+
+def test_no_page_export_or_feed_names_the_editor_or_the_reason(client, treaty):
+    editor = User.objects.create_user(
+        "jane-editor", email="jane.editor@example.org", password="not-used", is_staff=True
+    )
+    treaty._history_user = editor
+    treaty._change_reason = "Confidential: agreed with the ministry"
+    treaty.status = Treaty.Status.EXPIRED
+    treaty.save()
+    version = treaty.history.latest()
+    assert version.history_user == editor
+    assert version.history_change_reason.startswith("Confidential")
+
+    bodies = [
+        client.get(CHANGES).content,
+        b"".join(client.get(EXPORT).streaming_content),
+        client.get(FEED).content,
+    ]
+    for body in bodies:
+        body = body.decode("utf-8")
+        assert "stored status" in body or "status" in body
+        for secret in ("jane-editor", "jane.editor@example.org", "Confidential", "ministry"):
+            assert secret not in body
+
+
+@pytest.mark.parametrize("url", [CHANGES, EXPORT, FEED])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_change_log_only_reads(client, url, method):
+    assert getattr(client, method)(url).status_code == 405
+
+
+# --- Queries do not grow with the rows ---------------------------------------------------------
+
+
+def populate(n):
+    """n rounds of edits touching every kind of record, so any page of changes holds them all."""
+    treaty = TreatyFactory(slug="npt", short_name_en="NPT")
+    for i in range(n):
+        source = SourceFactory()
+        participation = ParticipationFactory(treaty=treaty, country=CountryFactory(), source=source)
+        participation.note_en = f"checked {i}"
+        participation.save()
+        ReportedFigureFactory(treaty=treaty, source=source)
+        TreatyEventFactory(treaty=treaty, source=source).delete()
+        treaty.display_order = i
+        treaty.save()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [CHANGES, EXPORT, FEED])
+def test_queries_do_not_grow_with_the_changes(client, url):
+    populate(5)
+    few = count_queries(client, url)
+    populate(50)
+    many = count_queries(client, url)
+    assert Change.objects.count() > 400
+    assert many == few
+    assert many <= CHANGE_LIST_MAX_QUERIES
+
+
+def test_the_changes_are_dated_in_the_site_time_zone(client, treaty, settings):
+    # 23:30 UTC on 4 March is 08:30 on 5 March in Tokyo: the filter counts Tokyo days.
+    change = save_at(treaty, datetime.datetime(2025, 3, 4, 23, 30, tzinfo=datetime.UTC))
+    assert timezone.localtime(change.changed_at).date() == datetime.date(2025, 3, 5)
+    assert change.pk in listed_ids(client.get(CHANGES, {"date_from": "2025-03-05"}))
+    assert change.pk not in listed_ids(client.get(CHANGES, {"date_to": "2025-03-04"}))

@@ -1,0 +1,321 @@
+"""The editors' review list: its four checks, the /review/ page and the dashboard summary."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core import freshness
+from core.dates import PartialDate
+from core.editors import EDITORS_GROUP
+from recommendations.services import recommendation_set_status
+from tests.factories import (
+    CountryFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    RecommendationFactory,
+    RecommendationUpdateFactory,
+    ReportedFigureFactory,
+    SessionFactory,
+    SourceFactory,
+    TreatyActionFactory,
+    TreatyEventFactory,
+    TreatyFactory,
+)
+from treaties.models import Treaty
+
+pytestmark = pytest.mark.django_db
+
+REVIEW = reverse("core:review")
+HOME = reverse("core:home")
+REVIEW_MAX_QUERIES = 20
+
+D = datetime.date
+
+
+def today():
+    return timezone.localdate()
+
+
+def years_ago(years, days=0):
+    return freshness.years_before(today(), years) - datetime.timedelta(days=days)
+
+
+def admin_url(obj):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def section(html, section_id):
+    match = re.search(rf'<section id="{section_id}"[^>]*>(.*?)</section>', html, re.S)
+    assert match, f"no section {section_id!r}"
+    return match.group(1)
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.fixture
+def editor_client(client):
+    user = User.objects.create_user("editor", password="not-used", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    client.force_login(user)
+    return client
+
+
+# --- The four checks -------------------------------------------------------------------------
+
+
+def test_figures_older_than_three_years_are_stale_and_newer_ones_are_not():
+    npt = TreatyFactory(slug="npt")
+    old = ReportedFigureFactory(treaty=npt, as_of_on=years_ago(3, days=1))
+    fresh = ReportedFigureFactory(treaty=npt, as_of_on=years_ago(3))
+    undated = ReportedFigureFactory(treaty=npt, as_of_on=None, as_of_precision="")
+
+    stale = list(freshness.stale_figures())
+
+    assert stale == [old]
+    assert fresh not in stale and undated not in stale
+
+
+def test_a_treaty_past_its_expiry_with_another_stored_status_needs_review():
+    past = today() - datetime.timedelta(days=1)
+    new_start = TreatyFactory(
+        slug="new-start", status=Treaty.Status.IN_FORCE, expires_on=past, expires_precision="day"
+    )
+    TreatyFactory(
+        slug="inf", status=Treaty.Status.EXPIRED, expires_on=past, expires_precision="day"
+    )
+    TreatyFactory(
+        slug="running",
+        status=Treaty.Status.IN_FORCE,
+        expires_on=today() + datetime.timedelta(days=1),
+        expires_precision="day",
+    )
+    TreatyFactory(slug="npt", status=Treaty.Status.IN_FORCE)
+
+    assert list(freshness.treaties_past_expiry()) == [new_start]
+
+
+def test_a_recommendation_without_an_update_for_twelve_months_needs_review():
+    never = RecommendationFactory(title_en="Never followed up")
+    old = RecommendationFactory(title_en="Followed up long ago")
+    RecommendationUpdateFactory(
+        recommendation=old, date_on=years_ago(1, days=1), date_precision="day"
+    )
+    recent = RecommendationFactory(title_en="Followed up lately")
+    recommendation_set_status(
+        recommendation=recent,
+        status="under_consideration",
+        date=PartialDate(today() - datetime.timedelta(days=60)),
+    )
+    # A month stated without a day counts until its end: the month a year ago still counts.
+    by_month = RecommendationFactory(title_en="Followed up a year ago, by month")
+    RecommendationUpdateFactory(
+        recommendation=by_month, date_on=years_ago(1).replace(day=1), date_precision="month"
+    )
+
+    due = set(freshness.recommendations_without_recent_update())
+
+    assert due == {never, old}
+
+
+UNSOURCED_FACTORIES = {
+    "treaty": lambda source: TreatyFactory(source=source),
+    "participation": lambda source: ParticipationFactory(source=source),
+    "treaty action": lambda source: TreatyActionFactory(source=source),
+    "reported figure": lambda source: ReportedFigureFactory(source=source),
+    "event": lambda source: TreatyEventFactory(source=source),
+    "recommendation": lambda source: RecommendationFactory(
+        source=SourceFactory() if source else None
+    ),
+    "session": lambda source: SessionFactory(source=source),
+    "membership": lambda source: MembershipFactory(source=source),
+}
+
+
+@pytest.mark.parametrize("kind", UNSOURCED_FACTORIES)
+def test_a_fact_without_a_source_is_caught_and_a_sourced_one_is_not(kind):
+    make = UNSOURCED_FACTORIES[kind]
+    missing = make(None)
+    sourced = make(SourceFactory())
+
+    found = {obj for queryset in freshness.unsourced_facts() for obj in queryset}
+
+    assert missing in found
+    assert sourced not in found
+
+
+# --- The review page -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def to_review(db):
+    """One item for each check, with a fresh or complete counterpart that must not appear."""
+    paper = SourceFactory(title_en="White paper")
+    npt = TreatyFactory(slug="npt", short_name_en="NPT", source=paper)
+    expired = TreatyFactory(
+        slug="new-start",
+        short_name_en="New START",
+        status=Treaty.Status.IN_FORCE,
+        expires_on=today() - datetime.timedelta(days=30),
+        expires_precision="day",
+        source=paper,
+    )
+    stale = ReportedFigureFactory(treaty=npt, value=187, as_of_on=years_ago(4), source=paper)
+    fresh = ReportedFigureFactory(
+        treaty=npt, metric="signatories", value=93, as_of_on=today(), source=paper
+    )
+    forgotten = RecommendationFactory(title_en="Forgotten recommendation")
+    followed = RecommendationFactory(title_en="Followed recommendation", source=forgotten.source)
+    recommendation_set_status(
+        recommendation=followed, status="under_consideration", date=PartialDate(today())
+    )
+    unsourced = ParticipationFactory(treaty=npt, country=CountryFactory(code="JP"), source=None)
+    sourced = ParticipationFactory(treaty=npt, country=CountryFactory(code="US"), source=paper)
+    return {
+        "expired": expired,
+        "npt": npt,
+        "stale": stale,
+        "fresh": fresh,
+        "forgotten": forgotten,
+        "followed": followed,
+        "unsourced": unsourced,
+        "sourced": sourced,
+    }
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, to_review):
+    response = client.get(REVIEW)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert "next=/review/" in response["Location"]
+
+
+def test_a_signed_in_user_who_is_not_staff_is_sent_to_the_login_too(client, to_review):
+    client.force_login(User.objects.create_user("reader", password="not-used"))
+    response = client.get(REVIEW)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_editor_sees_each_check_with_links_to_the_admin(editor_client, to_review):
+    response = editor_client.get(REVIEW)
+    assert response.status_code == 200
+    html = response.content.decode()
+
+    figures = section(html, "stale-figures")
+    assert "1 figure stated more than three years ago" in text(figures)
+    assert f'href="{admin_url(to_review["stale"])}"' in figures
+    assert admin_url(to_review["fresh"]) not in html
+
+    treaties = section(html, "expired-treaties")
+    assert "1 treaty past its expiry date" in text(treaties)
+    assert f'href="{admin_url(to_review["expired"])}"' in treaties
+    assert "New START" in text(treaties) and "in force" in text(treaties)
+    assert admin_url(to_review["npt"]) not in treaties
+
+    recommendations = section(html, "stale-recommendations")
+    assert "1 recommendation without an update in the last twelve months" in text(recommendations)
+    assert f'href="{admin_url(to_review["forgotten"])}"' in recommendations
+    assert "no update recorded" in text(recommendations)
+    assert admin_url(to_review["followed"]) not in recommendations
+
+    unsourced = section(html, "unsourced")
+    assert "1 fact without a source" in text(unsourced)
+    assert "participations: 1 without a source" in text(unsourced)
+    assert f'href="{admin_url(to_review["unsourced"])}"' in unsourced
+    assert "Japan — NPT" in text(unsourced)
+    assert admin_url(to_review["sourced"]) not in html
+
+
+def test_the_review_summary_links_each_count_to_its_list(editor_client, to_review):
+    summary = section(editor_client.get(REVIEW).content.decode(), "review-summary")
+    for anchor in ("stale-figures", "expired-treaties", "stale-recommendations", "unsourced"):
+        assert f'href="{REVIEW}#{anchor}"' in summary
+
+
+def test_every_admin_link_on_the_review_page_opens(editor_client, to_review):
+    html = editor_client.get(REVIEW).content.decode()
+    links = set(re.findall(r'href="(/admin/[^"]+/change/)"', html))
+    assert len(links) == 4
+    for link in links:
+        assert editor_client.get(link).status_code == 200, link
+
+
+def test_the_review_page_says_when_there_is_nothing_to_review(editor_client):
+    TreatyFactory(slug="npt")
+    text_ = text(editor_client.get(REVIEW).content.decode())
+    assert "Every figure was stated less than three years ago." in text_
+    assert "Every fact has a source." in text_
+
+
+def test_the_review_page_only_reads(editor_client):
+    assert editor_client.post(REVIEW).status_code == 405
+
+
+# --- The dashboard ---------------------------------------------------------------------------
+
+
+def test_the_dashboard_sums_up_the_four_checks_and_links_to_the_review(client, to_review):
+    html = client.get(HOME).content.decode()
+    box = section(html, "needing-review")
+    summary = text(box)
+    assert "1 figure stated more than three years ago" in summary
+    assert "1 treaty past its expiry date with another stored status" in summary
+    assert "1 recommendation without an update in the last twelve months" in summary
+    assert "1 fact without a source" in summary
+    assert f'href="{REVIEW}"' in box
+    assert f'href="{REVIEW}#unsourced"' in box
+
+
+def test_the_dashboard_says_so_when_nothing_needs_review(client):
+    TreatyFactory(slug="npt")
+    box = text(section(client.get(HOME).content.decode(), "needing-review"))
+    assert "every fact has a source" in box
+    assert "without a source" not in box
+
+
+# --- Queries do not grow with the rows -------------------------------------------------------
+
+
+def populate(n):
+    npt = TreatyFactory(slug="npt")
+    for i in range(n):
+        country = CountryFactory()
+        ParticipationFactory(treaty=npt, country=country, source=None)
+        ReportedFigureFactory(treaty=npt, value=i, as_of_on=years_ago(5), source=None)
+        TreatyActionFactory(participation__treaty=npt, source=None)
+        TreatyEventFactory(treaty=npt, source=None)
+        RecommendationFactory(source=None)
+        SessionFactory(source=None)
+        MembershipFactory(source=None)
+        TreatyFactory(
+            status=Treaty.Status.IN_FORCE,
+            expires_on=D(2020, 1, 1),
+            expires_precision="day",
+            entered_into_force_on=D(2011, 1, 1),
+            source=None,
+        )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [REVIEW, HOME])
+def test_queries_do_not_grow_with_the_items_to_review(editor_client, url):
+    populate(2)
+    few = count_queries(editor_client, url)
+    populate(20)
+    many = count_queries(editor_client, url)
+    assert many == few
+    assert many <= REVIEW_MAX_QUERIES
