@@ -1,13 +1,17 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .admin_base import ContentAdmin
 from .export import admin_csv_action
 from .exports import SourceExport
 from .models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentAdmin):
+    # Addresses typed without a scheme are taken as https (Django 6 default; no warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["display_title", "slug", "kind", "language", "display_published", "publisher"]
     list_filter = ["kind", "language", "published_precision"]
     search_fields = ["slug", "title_ja", "title_en", "publisher_ja", "publisher_en", "url"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import ContentAdmin, ContentTabularInline
 from core.export import admin_csv_action
 
 from .exports import MembershipExport, PersonExport, SessionExport, SessionItemExport
@@ -17,7 +18,7 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ContentAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["display_name", "slug", "kind", "parent"]
     list_filter = ["kind"]
@@ -37,7 +38,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         return obj.loc("name")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ContentTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["person", "group", "organization", "source"]
@@ -68,7 +69,7 @@ class GroupMembershipInline(MembershipInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ContentAdmin):
     list_display = ["name_ja", "name_en", "slug", "roles", "source"]
     list_filter = ["memberships__role", "memberships__group"]
     list_select_related = ["source"]
@@ -116,7 +117,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyGroup)
-class StudyGroupAdmin(admin.ModelAdmin):
+class StudyGroupAdmin(ContentAdmin):
     list_display = ["display_name", "slug", "host", "established_display"]
     list_select_related = ["host"]
     list_filter = ["host"]
@@ -152,7 +153,7 @@ class StudyGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ContentAdmin):
     list_display = ["person", "group", "role", "affiliation_ja", "title_ja", "as_of_display"]
     list_filter = ["role", "group", "organization"]
     list_select_related = ["person", "group", "organization"]
@@ -175,7 +176,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return obj.as_of.iso() if obj.as_of else ""
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(ContentTabularInline):
     model = SessionItem
     extra = 0
     autocomplete_fields = ["speaker"]
@@ -183,7 +184,7 @@ class SessionItemInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ContentAdmin):
     list_display = ["__str__", "group", "kind", "number", "dates", "place_ja"]
     list_filter = ["kind", "group"]
     list_select_related = ["group"]
@@ -231,7 +232,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionItem)
-class SessionItemAdmin(admin.ModelAdmin):
+class SessionItemAdmin(ContentAdmin):
     list_display = ["__str__", "session", "order", "speaker_display"]
     list_filter = ["session__kind", "session__group"]
     list_select_related = ["session", "speaker"]

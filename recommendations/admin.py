@@ -5,12 +5,15 @@ update. Updates are therefore only ever added (through
 `services.recommendation_set_status`, which writes the row and the current status in
 one transaction) or deleted (after which the status is recomputed); an update already
 recorded cannot be edited in place, so the history stays a record of what was known when.
+A deleted update can be restored from the admin's deleted records, as it was recorded.
 """
 
 from django.contrib import admin
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import update_change_reason
 
+from core.admin_base import ContentAdmin, ContentTabularInline
 from core.export import admin_csv_action
 
 from .exports import FootnoteExport, RecommendationExport, RecommendationUpdateExport
@@ -24,9 +27,9 @@ UPDATE_FIELDS = ["date", "status", "note_ja", "note_en", "evidence", "locator"]
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-def record_update(recommendation, update):
+def record_update(recommendation, update, reason=None):
     """Record an unsaved update built by a form, through the service."""
-    return recommendation_set_status(
+    created = recommendation_set_status(
         recommendation=recommendation,
         status=update.status,
         date=update.date,
@@ -35,26 +38,31 @@ def record_update(recommendation, update):
         evidence=update.evidence,
         locator=update.locator,
     )
+    if reason:
+        # The service saves a row of its own; the editor's reason goes on its first version.
+        update_change_reason(created, reason)
+    return created
 
 
-def delete_updates(updates):
+def delete_updates(updates, reason=None):
     """Delete updates and bring each affected recommendation's status back in line."""
     with transaction.atomic():
         recommendations = {update.recommendation_id: update.recommendation for update in updates}
         for update in updates:
+            update._change_reason = reason
             update.delete()
         for recommendation in recommendations.values():
             recommendation_refresh_status(recommendation=recommendation)
 
 
-class FootnoteInline(admin.TabularInline):
+class FootnoteInline(ContentTabularInline):
     formfield_overrides = URL_FIELDS
     model = Footnote
     extra = 0
     fields = ["number", "text_ja", "text_en", "url"]
 
 
-class RecommendationUpdateInline(admin.TabularInline):
+class RecommendationUpdateInline(ContentTabularInline):
     """Add-only: recorded updates are shown read-only and may only be deleted."""
 
     model = RecommendationUpdate
@@ -71,7 +79,7 @@ class RecommendationUpdateInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ContentAdmin):
     list_display = ["number", "display_title", "source", "status", "last_update"]
     list_display_links = ["number", "display_title"]
     list_filter = ["status", "source", "related_treaties"]
@@ -125,22 +133,30 @@ class RecommendationAdmin(admin.ModelAdmin):
         # Whatever the forms did, the stored status ends up the latest update's.
         recommendation_refresh_status(recommendation=form.instance)
 
+    # A restored version takes its status from the updates as they are now.
+    def prepare_restore(self, request, obj):
+        recommendation_refresh_status(recommendation=obj)
+
+    def after_restore(self, request, obj):
+        recommendation_refresh_status(recommendation=obj)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not RecommendationUpdate:
             return super().save_formset(request, form, formset, change)
         recommendation = form.instance
+        reason = self.change_reason(request, form)
         # commit=False: nothing is written here; new rows go through the service below.
         formset.save(commit=False)
         if formset.deleted_objects:
-            delete_updates(formset.deleted_objects)
-        created = [record_update(recommendation, update) for update in formset.new_objects]
+            delete_updates(formset.deleted_objects, reason)
+        created = [record_update(recommendation, update, reason) for update in formset.new_objects]
         # The change message in the admin log lists what was actually recorded.
         formset.new_objects = created
         formset.changed_objects = []
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(ContentAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["__str__", "recommendation", "number", "url"]
     list_filter = ["recommendation__source"]
@@ -151,7 +167,7 @@ class FootnoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecommendationUpdate)
-class RecommendationUpdateAdmin(admin.ModelAdmin):
+class RecommendationUpdateAdmin(ContentAdmin):
     """Add-only, like the inline: recorded through the service, recomputed on delete."""
 
     form = RecommendationUpdateForm
@@ -171,15 +187,22 @@ class RecommendationUpdateAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        created = record_update(obj.recommendation, obj)
+        if change:
+            # Only simple-history's restore of a deleted update gets here (no change
+            # permission otherwise): the row comes back as it was recorded.
+            return super().save_model(request, obj, form, change)
+        created = record_update(obj.recommendation, obj, self.change_reason(request, form))
         # The admin logs and redirects with `obj`: make it the row the service wrote.
         obj.pk = created.pk
         obj.created_at = created.created_at
         obj._state.adding = False
         obj._state.db = created._state.db
 
+    def after_restore(self, request, obj):
+        recommendation_refresh_status(recommendation=obj.recommendation)
+
     def delete_model(self, request, obj):
-        delete_updates([obj])
+        delete_updates([obj], self.change_reason(request))
 
     def delete_queryset(self, request, queryset):
         delete_updates(list(queryset.select_related("recommendation")))

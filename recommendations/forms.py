@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import ContentForm
 from core.dates import PartialDate
 
 from .models import RecommendationUpdate
@@ -37,7 +38,7 @@ class PartialDateField(forms.Field):
         return value
 
 
-class RecommendationUpdateForm(forms.ModelForm):
+class RecommendationUpdateForm(ContentForm):
     """A status update with its date at its precision, in one field.
 
     The form only validates: the admin records the update through

@@ -1,11 +1,15 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.admin_base import (
+    ContentAdmin,
+    ContentTabularInline,
+    VersionedInlineFormSet,
+    VersionedModelForm,
+)
 from core.export import admin_csv_action
 
 from .exports import (
@@ -78,7 +82,7 @@ class StatusNeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReportedFigureInline(admin.TabularInline):
+class ReportedFigureInline(ContentTabularInline):
     model = ReportedFigure
     extra = 0
     fields = [
@@ -95,7 +99,7 @@ class ReportedFigureInline(admin.TabularInline):
     show_change_link = True
 
 
-class TreatyEventInline(admin.TabularInline):
+class TreatyEventInline(ContentTabularInline):
     model = TreatyEvent
     extra = 0
     fields = [
@@ -113,7 +117,7 @@ class TreatyEventInline(admin.TabularInline):
 
 
 @admin.register(Treaty)
-class TreatyAdmin(admin.ModelAdmin):
+class TreatyAdmin(ContentAdmin):
     list_display = [
         "display_short_name",
         "slug",
@@ -202,7 +206,7 @@ class TreatyAdmin(admin.ModelAdmin):
 # --- Country --------------------------------------------------------------------------
 
 
-class CountryParticipationInline(admin.TabularInline):
+class CountryParticipationInline(ContentTabularInline):
     model = Participation
     extra = 0
     fields = ["treaty", "status", "required_for_entry_into_force", "source", "locator"]
@@ -213,7 +217,7 @@ class CountryParticipationInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(CountryNameSearchMixin, admin.ModelAdmin):
+class CountryAdmin(CountryNameSearchMixin, ContentAdmin):
     list_display = [
         "code",
         "display_name",
@@ -238,7 +242,7 @@ class CountryAdmin(CountryNameSearchMixin, admin.ModelAdmin):
 # --- Participation and its actions ----------------------------------------------------
 
 
-class TreatyActionInlineForm(forms.ModelForm):
+class TreatyActionInlineForm(VersionedModelForm):
     """Validates one action without comparing it with the saved actions.
 
     TreatyAction.clean checks the action against the participation's *saved* actions.
@@ -252,7 +256,7 @@ class TreatyActionInlineForm(forms.ModelForm):
         super()._post_clean()
 
 
-class TreatyActionInlineFormSet(BaseInlineFormSet):
+class TreatyActionInlineFormSet(VersionedInlineFormSet):
     """Checks the submitted actions together as one coherent sequence."""
 
     def clean(self):
@@ -275,7 +279,7 @@ class TreatyActionInlineFormSet(BaseInlineFormSet):
             raise ValidationError(error.messages) from error
 
 
-class TreatyActionInline(admin.TabularInline):
+class TreatyActionInline(ContentTabularInline):
     model = TreatyAction
     form = TreatyActionInlineForm
     formset = TreatyActionInlineFormSet
@@ -294,7 +298,7 @@ class TreatyActionInline(admin.TabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CountryNameSearchMixin, admin.ModelAdmin):
+class ParticipationAdmin(CountryNameSearchMixin, ContentAdmin):
     country_code_path = "country__code"
     list_display = [
         "country",
@@ -333,9 +337,16 @@ class ParticipationAdmin(CountryNameSearchMixin, admin.ModelAdmin):
         # from the final set, so the stored status never reflects a half-applied edit.
         form.instance.refresh_status()
 
+    # The status is derived from the actions as they are now, never from an old version.
+    def prepare_restore(self, request, obj):
+        obj.refresh_status(save=False)
+
+    def after_restore(self, request, obj):
+        obj.refresh_status()
+
 
 @admin.register(TreatyAction)
-class TreatyActionAdmin(admin.ModelAdmin):
+class TreatyActionAdmin(ContentAdmin):
     list_display = [
         "display_date",
         "country",
@@ -371,6 +382,10 @@ class TreatyActionAdmin(admin.ModelAdmin):
     def treaty(self, obj):
         return obj.participation.treaty
 
+    def after_restore(self, request, obj):
+        # TreatyAction.save refreshes it too; said here so a restore never depends on that.
+        obj.participation.refresh_status()
+
 
 # --- Reported figures and events ------------------------------------------------------
 
@@ -389,7 +404,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(ContentAdmin):
     list_display = [
         "display_subject",
         "metric",
@@ -432,7 +447,7 @@ class ReportedFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(TreatyEvent)
-class TreatyEventAdmin(admin.ModelAdmin):
+class TreatyEventAdmin(ContentAdmin):
     list_display = ["display_date", "display_title", "treaty", "kind", "source", "locator"]
     list_filter = ["kind", "treaty", "date_precision"]
     search_fields = [
