@@ -14,9 +14,12 @@ def grant_editor_permissions(apps, app_label, model_names):
 
     # Permissions are normally created after all migrations ran; make sure they exist now.
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True  # the migration state's stub lacks it
+    stub = getattr(app_config, "models_module", None) is None
+    if stub:
+        app_config.models_module = True  # a migration state's stub lacks it
     create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
+    if stub:
+        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
@@ -40,3 +43,17 @@ def revoke_editor_permissions(apps, app_label, model_names):
     group.permissions.remove(
         *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     )
+
+
+def ensure_editors_group():
+    """Create the group with its rights again (e.g. after a database flush), as migrated."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for app_config in apps.get_app_configs():
+        try:
+            migration = import_module(f"{app_config.name}.migrations.0002_editors_group")
+        except ModuleNotFoundError:
+            continue
+        grant_editor_permissions(apps, app_config.label, migration.MODELS)

@@ -199,6 +199,10 @@ def participation_post(treaty, country, actions, *, initial=0, note_en=""):
         "actions-MAX_NUM_FORMS": 1000,
         "_save": "Save",
     }
+    # The version the change page showed, as the browser sends it back.
+    shown = Participation.objects.filter(treaty=treaty, country=country).first()
+    if shown is not None:
+        data["_version"] = shown.version
     for i, action in enumerate(actions):
         row = {
             "action_type": "",
@@ -223,6 +227,7 @@ def existing(action, **changes):
         "action_type": action.action_type,
         "date_on": action.date_on.isoformat(),
         "date_precision": action.date_precision,
+        "_version": action.version,
     }
     row.update(changes)
     return row

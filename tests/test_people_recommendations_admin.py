@@ -125,6 +125,7 @@ def change_form_data(recommendation, new_updates=(), delete=()):
         "locator": recommendation.locator,
         "as_of_on": "",
         "as_of_precision": "",
+        "_version": recommendation.version,
         "footnotes-TOTAL_FORMS": len(footnotes),
         "footnotes-INITIAL_FORMS": len(footnotes),
         "footnotes-MIN_NUM_FORMS": 0,
@@ -143,12 +144,14 @@ def change_form_data(recommendation, new_updates=(), delete=()):
                 f"footnotes-{i}-text_ja": footnote.text_ja,
                 f"footnotes-{i}-text_en": footnote.text_en,
                 f"footnotes-{i}-url": footnote.url,
+                f"footnotes-{i}-_version": footnote.version,
             }
         )
     # Recorded updates are read-only: the browser sends only their ids (and DELETE).
     for i, update in enumerate(updates):
         data[f"updates-{i}-id"] = update.pk
         data[f"updates-{i}-recommendation"] = recommendation.pk
+        data[f"updates-{i}-_version"] = update.version
         if update in delete:
             data[f"updates-{i}-DELETE"] = "on"
     for j, fields in enumerate(new_updates, start=len(updates)):
@@ -409,6 +412,7 @@ def test_study_group_inline_adds_a_membership(admin_client, data):
         "host": group.host_id,
         "established_on": "2023-01-01",
         "established_precision": "year",
+        "_version": group.version,
         "memberships-TOTAL_FORMS": 1,
         "memberships-INITIAL_FORMS": 0,
         "memberships-0-person": person.pk,

@@ -81,6 +81,7 @@ def test_an_editor_can_open_and_save_a_participation(editor_client, participatio
             "treaty": participation.treaty_id,
             "country": participation.country_id,
             "note_en": "Checked against the depositary list.",
+            "_version": participation.version,
             "actions-TOTAL_FORMS": 0,
             "actions-INITIAL_FORMS": 0,
             "actions-MIN_NUM_FORMS": 0,

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from core.editors import EDITORS_GROUP
+from core.editors import EDITORS_GROUP, ensure_editors_group
 from treaties.models import Participation
 
 
@@ -17,6 +17,8 @@ def test_an_editor_edits_a_participation_and_readers_see_it_on_the_page_and_in_c
     from playwright.sync_api import expect
 
     call_command("load_seed", verbosity=0)
+    # Live-server tests flush the database after them, taking the migrated group along.
+    ensure_editors_group()
     editor = User.objects.create_user(
         "kaori-sato", email="kaori@example.org", password="a-long-passphrase-1", is_staff=True
     )
