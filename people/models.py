@@ -239,7 +239,7 @@ class MembershipRole(models.TextChoices):
     EXTERNAL_SPEAKER = "external_speaker", _("external speaker")
 
 
-class Membership(Versioned, Provenance):
+class Membership(LocalizedMixin, Versioned, Provenance):
     """A person's role in a study group, with title and affiliation as printed."""
 
     Role = MembershipRole
@@ -289,11 +289,6 @@ class Membership(Versioned, Provenance):
 
     def __str__(self):
         return f"{self.person} — {self.get_role_display()} ({self.group})"
-
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
 
 
 class SessionKind(models.TextChoices):

@@ -192,7 +192,7 @@ class Recommendation(LocalizedMixin, Versioned, Provenance):
         return self.updates.order_by("-date_on", "-pk").first()
 
 
-class Footnote(Versioned, models.Model):
+class Footnote(LocalizedMixin, Versioned, models.Model):
     recommendation = models.ForeignKey(
         Recommendation,
         verbose_name=_("recommendation"),
@@ -222,16 +222,11 @@ class Footnote(Versioned, models.Model):
     def __str__(self):
         return f"[{self.number}] {self.loc('text')[:60]}"
 
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
-
     def get_absolute_url(self):
         return f"{self.recommendation.get_absolute_url()}#fn{self.number}"
 
 
-class RecommendationUpdate(Versioned, models.Model):
+class RecommendationUpdate(LocalizedMixin, Versioned, models.Model):
     """A dated change of a recommendation's status, with the evidence for it."""
 
     recommendation = models.ForeignKey(
@@ -276,11 +271,6 @@ class RecommendationUpdate(Versioned, models.Model):
 
     def __str__(self):
         return f"{self.date.iso()} {self.get_status_display()}"
-
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
 
     def clean(self):
         normalize_partial_dates(self, "date")

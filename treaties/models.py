@@ -382,7 +382,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.order_by().aggregate(**aggregates)
 
 
-class Participation(Versioned, Provenance):
+class Participation(LocalizedMixin, Versioned, Provenance):
     """A country's standing towards one treaty; the status follows from its actions."""
 
     Status = ParticipationStatus
@@ -441,11 +441,6 @@ class Participation(Versioned, Provenance):
 
     def get_absolute_url(self):
         return self.country.get_absolute_url()
-
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
 
     @property
     def is_party(self):
@@ -524,7 +519,7 @@ class TreatyActionQuerySet(models.QuerySet):
         return self.order_by("date_on", "pk")
 
 
-class TreatyAction(Versioned, Provenance):
+class TreatyAction(LocalizedMixin, Versioned, Provenance):
     """One dated formal act of a country towards a treaty."""
 
     Type = ActionType
@@ -576,11 +571,6 @@ class TreatyAction(Versioned, Provenance):
 
     def __str__(self):
         return f"{self.get_action_type_display()} {self.date.iso()}"
-
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
 
     @property
     def takes_effect(self):
@@ -654,7 +644,7 @@ class Metric(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ReportedFigure(Versioned, Provenance):
+class ReportedFigure(LocalizedMixin, Versioned, Provenance):
     """A count or quantity a source reports, e.g. 191 NPT parties as of 2021-03-31."""
 
     Metric = Metric
@@ -722,11 +712,6 @@ class ReportedFigure(Versioned, Provenance):
     def __str__(self):
         subject = self.treaty or self.country
         return f"{subject}: {self.label or self.get_metric_display()} {self.display_value}"
-
-    def loc(self, field):
-        from core.i18n import localized
-
-        return localized(self, field)
 
     @property
     def label(self):
