@@ -33,6 +33,16 @@ def grant_editor_permissions(apps, app_label, model_names):
     group.permissions.add(*permissions)
 
 
+def editor_permissions_operation(app_label, model_names):
+    """The RunPython operation of an app's data migration granting the Editors group its models."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: grant_editor_permissions(apps, app_label, model_names),
+        lambda apps, schema_editor: revoke_editor_permissions(apps, app_label, model_names),
+    )
+
+
 def revoke_editor_permissions(apps, app_label, model_names):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

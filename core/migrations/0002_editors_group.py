@@ -1,16 +1,8 @@
 from django.db import migrations
 
-from core.editors import grant_editor_permissions, revoke_editor_permissions
+from core.editors import editor_permissions_operation
 
 MODELS = ["source"]
-
-
-def grant(apps, schema_editor):
-    grant_editor_permissions(apps, "core", MODELS)
-
-
-def revoke(apps, schema_editor):
-    revoke_editor_permissions(apps, "core", MODELS)
 
 
 class Migration(migrations.Migration):
@@ -20,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [editor_permissions_operation("core", MODELS)]

@@ -1,16 +1,8 @@
 from django.db import migrations
 
-from core.editors import grant_editor_permissions, revoke_editor_permissions
+from core.editors import editor_permissions_operation
 
 MODELS = ["organization", "person", "studygroup", "membership", "session", "sessionitem"]
-
-
-def grant(apps, schema_editor):
-    grant_editor_permissions(apps, "people", MODELS)
-
-
-def revoke(apps, schema_editor):
-    revoke_editor_permissions(apps, "people", MODELS)
 
 
 class Migration(migrations.Migration):
@@ -19,4 +11,4 @@ class Migration(migrations.Migration):
         ("core", "0002_editors_group"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [editor_permissions_operation("people", MODELS)]

@@ -1,16 +1,8 @@
 from django.db import migrations
 
-from core.editors import grant_editor_permissions, revoke_editor_permissions
+from core.editors import editor_permissions_operation
 
 MODELS = ["recommendation", "footnote", "recommendationupdate"]
-
-
-def grant(apps, schema_editor):
-    grant_editor_permissions(apps, "recommendations", MODELS)
-
-
-def revoke(apps, schema_editor):
-    revoke_editor_permissions(apps, "recommendations", MODELS)
 
 
 class Migration(migrations.Migration):
@@ -19,4 +11,4 @@ class Migration(migrations.Migration):
         ("core", "0002_editors_group"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [editor_permissions_operation("recommendations", MODELS)]
