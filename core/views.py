@@ -125,11 +125,6 @@ class SourceListView(BrowseView):
     template_name = "core/source_list.html"
     export_url_name = "core:source-export"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("export_url", reverse(self.export_url_name))
-        return context
-
 
 class SourceExportView(CsvExportView):
     model = Source
@@ -266,7 +261,6 @@ class ChangeListView(BrowseView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("export_url", reverse(self.export_url_name))
         context["rows"] = describe_changes(context["object_list"])
         context["feed_url"] = reverse("core:change-feed")
         return context

@@ -1,6 +1,7 @@
 """Pieces every public browse page uses: filtered, paginated lists and their CSV export."""
 
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
@@ -21,7 +22,9 @@ class BrowseView(ReadOnlyMixin, FilterView):
 
     paginate_by = PAGE_SIZE
     strict = True
+    # The list's CSV export, and any further CSVs drawn from the same rows: (label, url name).
     export_url_name = None
+    extra_export_url_names = ()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -35,6 +38,11 @@ class BrowseView(ReadOnlyMixin, FilterView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         context["filter_invalid"] = self.filterset.is_bound and not self.filterset.is_valid()
+        if self.export_url_name:
+            context["export_url"] = reverse(self.export_url_name)
+        context["extra_exports"] = [
+            (label, reverse(name)) for label, name in self.extra_export_url_names
+        ]
         return context
 
 

@@ -15,26 +15,10 @@ from .exports import MembershipExport, PersonExport, SessionExport, SessionItemE
 from .filters import MembershipFilter, PersonFilter, SessionFilter, SessionItemFilter
 from .models import Membership, Person, Session, SessionItem
 
-
-class ListPage(BrowseView):
-    """A browse list with its CSV links, which carry the page's query string."""
-
-    export_url_name = None
-    extra_export_url_names = ()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["export_url"] = reverse(self.export_url_name)
-        context["extra_exports"] = [
-            (label, reverse(name)) for label, name in self.extra_export_url_names
-        ]
-        return context
-
-
 # -- people ----------------------------------------------------------------------------
 
 
-class PersonListView(ListPage):
+class PersonListView(BrowseView):
     model = Person
     filterset_class = PersonFilter
     template_name = "people/person_list.html"
@@ -81,7 +65,7 @@ class PersonDetailView(ReadOnlyMixin, DetailView):
 # -- sessions --------------------------------------------------------------------------
 
 
-class SessionListView(ListPage):
+class SessionListView(BrowseView):
     model = Session
     filterset_class = SessionFilter
     template_name = "people/session_list.html"

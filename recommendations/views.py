@@ -3,8 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from core.views_base import CsvExportView, ReadOnlyMixin
-from people.views import ListPage
+from core.views_base import BrowseView, CsvExportView, ReadOnlyMixin
 
 from .exports import FootnoteExport, RecommendationExport, RecommendationUpdateExport
 from .filters import FootnoteFilter, RecommendationFilter, RecommendationUpdateFilter
@@ -12,7 +11,7 @@ from .models import Footnote, Recommendation, RecommendationUpdate
 from .templatetags.recommendation_tags import bilingual
 
 
-class RecommendationListView(ListPage):
+class RecommendationListView(BrowseView):
     model = Recommendation
     filterset_class = RecommendationFilter
     template_name = "recommendations/recommendation_list.html"

@@ -128,9 +128,7 @@ def compare_with_records(figure, records):
 
 
 class ListPage(BrowseView):
-    """A browse list of the treaty app: export link, source map, rows as a list."""
-
-    export_url_name = None
+    """A browse list of the treaty app: source map, rows as a list."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -139,7 +137,6 @@ class ListPage(BrowseView):
         if context.get("page_obj") is not None:
             context["page_obj"].object_list = rows
         context["rows"] = rows
-        context["export_url"] = reverse(self.export_url_name)
         context["sources"] = source_map(*self.facts(rows), extra_ids=self.extra_source_ids(rows))
         return context
 
