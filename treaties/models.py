@@ -124,6 +124,24 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
     summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+    record_complete_on = models.DateField(
+        _("every state's acts recorded as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the records hold every state's acts as a complete list (e.g. the "
+            "depositary's status table) states them on this day: a state with no act is then "
+            "shown as not signed on that day, not as a state the records do not cover."
+        ),
+    )
+    record_complete_source = models.ForeignKey(
+        "core.Source",
+        verbose_name=_("complete list's source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TreatyQuerySet.as_manager()
@@ -146,6 +164,11 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
                 | Q(entered_into_force_on__isnull=True)
                 | Q(expires_on__gte=models.F("entered_into_force_on")),
                 name="treaty_expires_after_entry_into_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(record_complete_on__isnull=True)
+                | Q(record_complete_source__isnull=False),
+                name="treaty_complete_record_has_source",
             ),
             *partial_date_constraints("adopted", model_label="treaty", required=False),
             *partial_date_constraints("opened", model_label="treaty", required=False),
@@ -176,6 +199,24 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
             return self.Status.EXPIRED
         return self.Status(self.status)
 
+    def derived_status(self, on=None):
+        """The status the key dates give on `on`: what `refresh_statuses` stores.
+
+        A treaty past its expiry is expired; one whose entry into force has certainly come
+        is in force. Otherwise the stored status stands: negotiation, suspension and
+        termination are facts of the record, not of the calendar.
+        """
+        on = on or today()
+        if self.status == self.Status.TERMINATED:
+            return self.Status.TERMINATED
+        if self.has_expired(on):
+            return self.Status.EXPIRED
+        eif = self.entered_into_force
+        waiting = (self.Status.NOT_IN_FORCE, self.Status.OPEN_FOR_SIGNATURE)
+        if self.status in waiting and eif is not None and eif.certainly_by(on):
+            return self.Status.IN_FORCE
+        return self.Status(self.status)
+
     @property
     def display_status(self):
         return self.effective_status().label
@@ -196,6 +237,10 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
 
 
 class CountryQuerySet(models.QuerySet):
+    def eligible(self):
+        """The states that can become parties to a treaty open to all states."""
+        return self.filter(can_join_treaties=True)
+
     def with_treaty_counts(self):
         return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
 
@@ -257,6 +302,15 @@ class Country(Versioned, models.Model):
 
     code = CountryField(_("country"), unique=True)
     un_member = models.BooleanField(_("UN member"), default=True)
+    can_join_treaties = models.BooleanField(
+        _("can become a party"),
+        default=True,
+        help_text=_(
+            "A state that can join a treaty open to all states: the UN members, the Holy See, "
+            "the State of Palestine, the Cook Islands and Niue. Off for the EU and other "
+            "participants that are not states."
+        ),
+    )
     region = models.CharField(
         _("region"),
         max_length=10,
@@ -470,11 +524,17 @@ class Participation(LocalizedMixin, Versioned, Provenance):
                 changed.append(participation)
         cls.objects.bulk_update(changed, ["status"], batch_size=500)
 
-    def refresh_status(self, save=True):
-        """Recompute the stored status from the actions, as of today."""
-        self.status = self.status_on(today())
-        if save and self.pk:
-            type(self).objects.filter(pk=self.pk).update(status=self.status)
+    def refresh_status(self, save=True, on=None):
+        """Recompute the stored status from the actions, as of today (or `on`).
+
+        A change is saved as a version of its own, so the history shows when and why the
+        status moved; an unchanged status writes nothing.
+        """
+        status = self.status_on(on or today())
+        if status != self.status:
+            self.status = status
+            if save and self.pk:
+                self.save(update_fields=["status", "updated_at"])
         return self.status
 
 
@@ -596,10 +656,16 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         ]
         validate_sequence(self.participation.treaty, [*others, self])
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, refresh_participation=True, **kwargs):
+        """Save, then bring the participation's stored status up to date.
+
+        A bulk writer that saves several acts of one country passes
+        `refresh_participation=False` and refreshes the status once at the end.
+        """
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self.participation.refresh_status()
+            if refresh_participation:
+                self.participation.refresh_status()
 
     def delete(self, *args, **kwargs):
         participation = self.participation
@@ -839,3 +905,77 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
         if self.treaty_id:
             return self.treaty.get_absolute_url() + "#timeline"
         return reverse("treaties:event-list")
+
+
+class ImportBatchFormat(models.TextChoices):
+    SITE_ACTIONS = "site_actions", _("Treaty Tracker actions CSV")
+    SITE_PARTICIPATIONS = "site_participations", _("Treaty Tracker participations CSV")
+    UNTC = "untc", _("UN Treaty Collection status table")
+    UNODA = "unoda", _("UNODA treaties database list")
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-imported_at", "-pk")
+
+
+class ImportBatch(models.Model):
+    """One file imported into the records: who, which file, from where, and what it did.
+
+    Each version the import writes names the batch in its change reason, so the edit
+    history leads back here.
+    """
+
+    Format = ImportBatchFormat
+
+    filename = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=24, choices=ImportBatchFormat.choices)
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=_("treaty"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.ForeignKey(
+        "core.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locator = models.CharField(_("locator"), max_length=300, blank=True)
+    as_of_on = models.DateField(_("as of"), null=True, blank=True)
+    as_of_precision = precision_field(required=False, verbose_name=_("as-of precision"))
+    as_of = PartialDateAttr("as_of")
+    user = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now, db_index=True)
+    added = models.PositiveIntegerField(_("rows added"), default=0)
+    changed = models.PositiveIntegerField(_("rows changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(file_format__in=ImportBatchFormat.values),
+                name="importbatch_format_valid",
+            ),
+            *partial_date_constraints("as_of", model_label="importbatch", required=False),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.filename}"

@@ -60,13 +60,20 @@ def statuses_on(treaty, day, participations=None):
     """{participation pk: status on `day`} for every participation of a treaty, in two queries."""
     if participations is None:
         participations = list(Participation.objects.for_treaty(treaty))
+    for participation in participations:
+        participation.treaty = treaty
+    return statuses_by_participation(participations, day)
+
+
+def statuses_by_participation(participations, day):
+    """{participation pk: status on `day`}, each from its own treaty, in one query."""
     by_participation = defaultdict(list)
     actions = TreatyAction.objects.filter(
         participation__in=[p.pk for p in participations]
     ).order_by("date_on", "pk")
     for action in actions:
         by_participation[action.participation_id].append(action)
-    return {p.pk: derive_status(treaty, by_participation[p.pk], day) for p in participations}
+    return {p.pk: derive_status(p.treaty, by_participation[p.pk], day) for p in participations}
 
 
 def validate_sequence(treaty, actions):

@@ -1,0 +1,65 @@
+"""Writes that keep stored, date-dependent statuses true as time passes.
+
+A participation's status is derived from its dated acts, and a treaty's stored status from
+its key dates (it enters into force, it expires); both are stored for filtering. What is
+stored is refreshed when the dates it depends on change and by `manage.py
+refresh_statuses`, run daily. Every refresh is saved, so the edit history shows it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Participation, Treaty, today
+from .status import statuses_by_participation
+
+REFRESH_REASON = "status refreshed"
+
+
+@dataclass
+class RefreshResult:
+    treaties: list[tuple[Treaty, str, str]] = field(default_factory=list)
+    participations: list[tuple[Participation, str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return len(self.treaties) + len(self.participations)
+
+
+def stale_statuses(*, on: datetime.date | None = None, treaties=None) -> RefreshResult:
+    """Stored statuses that differ from the ones derived on `on` (today), unsaved."""
+    on = on or today()
+    result = RefreshResult()
+    treaty_list = list(treaties if treaties is not None else Treaty.objects.all())
+    for treaty in treaty_list:
+        derived = treaty.derived_status(on)
+        if derived != treaty.status:
+            result.treaties.append((treaty, treaty.status, derived))
+    participations = list(
+        Participation.objects.filter(treaty__in=treaty_list).select_related("treaty", "country")
+    )
+    # derive_status reads the treaty's dates, never its stored status.
+    statuses = statuses_by_participation(participations, on)
+    for participation in participations:
+        derived = statuses[participation.pk]
+        if derived != participation.status:
+            result.participations.append((participation, participation.status, derived))
+    return result
+
+
+def refresh_statuses(*, on: datetime.date | None = None, treaties=None, user=None) -> RefreshResult:
+    """Store the statuses derived on `on` (today) wherever they moved; one version each."""
+    on = on or today()
+    reason = _("%(reason)s on %(day)s") % {"reason": REFRESH_REASON, "day": on.isoformat()}
+    with transaction.atomic():
+        result = stale_statuses(on=on, treaties=treaties)
+        for items in (result.treaties, result.participations):
+            for obj, _old, new in items:
+                obj.status = new
+                obj._change_reason = reason
+                if getattr(user, "pk", None):
+                    obj._history_user = user
+                obj.save(update_fields=["status", "updated_at"])
+    return result
