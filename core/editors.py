@@ -8,7 +8,7 @@ EDITORS_GROUP = "Editors"
 ACTIONS = ("add", "change", "delete", "view")
 
 
-def grant_editor_permissions(apps, app_label, model_names):
+def grant_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
     """For use in a RunPython migration: give the Editors group rights on these models."""
     from django.contrib.auth.management import create_permissions
 
@@ -23,7 +23,7 @@ def grant_editor_permissions(apps, app_label, model_names):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    codenames = [f"{action}_{model}" for model in model_names for action in ACTIONS]
+    codenames = [f"{action}_{model}" for model in model_names for action in actions]
     permissions = Permission.objects.filter(
         content_type__app_label=app_label, codename__in=codenames
     )
@@ -33,23 +33,28 @@ def grant_editor_permissions(apps, app_label, model_names):
     group.permissions.add(*permissions)
 
 
-def editor_permissions_operation(app_label, model_names):
-    """The RunPython operation of an app's data migration granting the Editors group its models."""
+def editor_permissions_operation(app_label, model_names, actions=ACTIONS):
+    """The RunPython operation of an app's data migration granting the Editors group its models.
+
+    `actions` narrows the rights, e.g. ("add", "view") for a log editors write but never edit.
+    """
     from django.db import migrations
 
     return migrations.RunPython(
-        lambda apps, schema_editor: grant_editor_permissions(apps, app_label, model_names),
-        lambda apps, schema_editor: revoke_editor_permissions(apps, app_label, model_names),
+        lambda apps, schema_editor: grant_editor_permissions(apps, app_label, model_names, actions),
+        lambda apps, schema_editor: revoke_editor_permissions(
+            apps, app_label, model_names, actions
+        ),
     )
 
 
-def revoke_editor_permissions(apps, app_label, model_names):
+def revoke_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.filter(name=EDITORS_GROUP).first()
     if group is None:
         return
-    codenames = [f"{action}_{model}" for model in model_names for action in ACTIONS]
+    codenames = [f"{action}_{model}" for model in model_names for action in actions]
     group.permissions.remove(
         *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     )
@@ -67,3 +72,6 @@ def ensure_editors_group():
         except ModuleNotFoundError:
             continue
         grant_editor_permissions(apps, app_config.label, migration.MODELS)
+        # Rights granted by later migrations, declared by the app: {model: actions}.
+        for model, actions in getattr(app_config, "editor_permissions_since", {}).items():
+            grant_editor_permissions(apps, app_config.label, [model], actions)

@@ -97,10 +97,13 @@ class CsvExport:
     def row(self, obj):
         return [cell(column.value(obj)) for column in self.columns]
 
-    def lines(self, queryset):
+    def lines(self, rows):
+        """The file's lines from a queryset (streamed) or from rows already in memory."""
         writer = csv.writer(Echo())
         yield BOM + writer.writerow(self.header())
-        for obj in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
+        if hasattr(rows, "iterator"):
+            rows = self.prepare(rows).iterator(chunk_size=CHUNK_SIZE)
+        for obj in rows:
             yield writer.writerow(self.row(obj))
 
     def response(self, queryset, filename=None):

@@ -37,6 +37,17 @@ def treaties_past_expiry(on=None):
     return Treaty.objects.expired_but_not_marked(on).order_by("expires_on", "pk")
 
 
+def stale_statuses(on=None):
+    """Stored statuses (treaties' and participations') that differ from today's derivation.
+
+    A daily `refresh_statuses` keeps them equal; anything listed here means a run was missed.
+    """
+    from treaties.services import stale_statuses as treaty_stale_statuses
+
+    result = treaty_stale_statuses(on=on)
+    return result.treaties + result.participations
+
+
 def recommendations_without_recent_update(on=None):
     """Recommendations whose latest status update is more than twelve months old, or absent."""
     from recommendations.models import Recommendation

@@ -297,8 +297,14 @@ class ReviewView(ReadOnlyMixin, TemplateView):
         )
         unsourced = unsourced_groups(freshness.unsourced_facts(), limit)
         unsourced_count = sum(group["count"] for group in unsourced)
+        stale_statuses = freshness.stale_statuses()
         context.update(
             limit=limit,
+            stale_statuses=[
+                {"record": obj, "stored": obj.get_status_display(), "derived": new.label}
+                for obj, _old, new in stale_statuses[:limit]
+            ],
+            stale_status_count=len(stale_statuses),
             stale_figures=stale,
             stale_figure_count=stale_count,
             stale_years=freshness.STALE_AFTER_YEARS,
@@ -314,7 +320,11 @@ class ReviewView(ReadOnlyMixin, TemplateView):
                 "recommendations": recommendation_count,
                 "unsourced": unsourced_count,
             },
-            review_total=stale_count + expired_count + recommendation_count + unsourced_count,
+            review_total=stale_count
+            + expired_count
+            + recommendation_count
+            + unsourced_count
+            + len(stale_statuses),
             admin_urls={
                 "figures": admin_list_url(ReportedFigure),
                 "treaties": admin_list_url(Treaty),

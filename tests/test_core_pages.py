@@ -76,14 +76,22 @@ def new_start(db):
     )
 
 
-def test_home_shows_an_expired_treaty_as_expired_and_lists_it_for_review(client, new_start):
+def test_home_shows_an_expired_treaty_as_expired_and_lists_it_for_review(
+    client, admin_client, new_start
+):
     TreatyFactory(slug="npt", short_name_en="NPT", status=Treaty.Status.IN_FORCE)
 
-    html = client.get(HOME).content.decode()
-
-    new_start_row = text(element(html, "treaty-new-start"))
+    # Readers see the derived status only; the review banner is for editors.
+    public = client.get(HOME).content.decode()
+    new_start_row = text(element(public, "treaty-new-start"))
     assert "expired" in new_start_row
     assert "in force" not in new_start_row
+    assert "needs review" not in new_start_row
+    assert 'id="status-review"' not in public
+
+    html = admin_client.get(HOME).content.decode()
+    new_start_row = text(element(html, "treaty-new-start"))
+    assert "expired" in new_start_row
     assert "needs review" in new_start_row
     assert "in force" in text(element(html, "treaty-npt"))
     review = text(element(html, "status-review"))

@@ -40,7 +40,8 @@ def test_exporting_and_importing_every_participation_changes_nothing(seeded):
 
 
 def test_a_cell_edited_in_a_spreadsheet_comes_back_as_one_change(seeded):
-    text = download("/actions/export.csv").decode("utf-8-sig")
+    # Japan's CTBT acts: text that Shift_JIS can hold, as Excel in Japan saves it.
+    text = download("/actions/export.csv?treaty=ctbt&country=jp").decode("utf-8-sig")
     lines = text.splitlines(keepends=True)
     row = next(i for i, line in enumerate(lines) if ",ctbt,JP,ratification," in line)
     lines[row] = lines[row].replace(",ctbt,JP,ratification,1997,", ",ctbt,JP,ratification,1997-07,")

@@ -21,6 +21,7 @@ def content_models():
     from simple_history.models import HistoricalChanges
 
     from core.models import Change
+    from treaties.models import ImportBatch
 
     return [
         model
@@ -28,7 +29,7 @@ def content_models():
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
         and not model._meta.auto_created
-        and model is not Change
+        and model not in (Change, ImportBatch)
         and not model.__name__.startswith("Historical")
     ]
 
@@ -48,6 +49,12 @@ def test_editors_may_add_change_delete_and_view_every_content_model():
         meta = model._meta
         for action in ("add", "change", "delete", "view"):
             assert (meta.app_label, f"{action}_{meta.model_name}") in granted
+
+
+def test_editors_may_import_and_read_the_import_log_but_never_edit_it():
+    granted = group_permissions(Group.objects.get(name=EDITORS_GROUP))
+    batch_rights = {codename for app, codename in granted if codename.endswith("_importbatch")}
+    assert batch_rights == {"add_importbatch", "view_importbatch"}
 
 
 def test_editors_have_no_rights_on_users_groups_or_anything_outside_the_content():

@@ -268,15 +268,26 @@ def test_treaty_page_counts_required_states_that_ratified(client, russia_in_ctbt
     )
     TreatyActionFactory(participation=japan, action_type="signature", date_on=D(1996, 9, 24))
     TreatyActionFactory(participation=japan, action_type="ratification", date_on=D(1997, 7, 8))
-    ReportedFigureFactory(treaty=ctbt, metric="required_ratifications", value=36, out_of=44)
+    reported = ReportedFigureFactory(
+        treaty=ctbt, metric="required_ratifications", value=36, out_of=44
+    )
 
-    response = client.get(reverse("treaties:treaty-detail", args=["ctbt"]))
+    def shown():
+        html = client.get(reverse("treaties:treaty-detail", args=["ctbt"])).content.decode()
+        pattern = r'<li class="figure metric-required_ratifications">(.*?)</li>'
+        return re.sub(r"\s+", " ", re.search(pattern, html, re.S).group(1))
 
-    html = response.content.decode()
-    figure = re.search(r'<li class="figure metric-required_ratifications">(.*?)</li>', html, re.S)
-    assert "36 / 44" in figure.group(1)
-    # Japan ratified; Russia revoked its ratification; Egypt only signed.
-    assert "1 state required for entry into force recorded as ratified here" in figure.group(1)
+    # On the figure's own day (31 March 2021) Japan and Russia had ratified.
+    assert reported.as_of.iso() == "2021-03-31"
+    assert "36 / 44" in shown()
+    assert (
+        "2 states required for entry into force recorded as ratified here on "
+        '<time datetime="2021-03-31">31 March 2021</time>' in shown()
+    )
+    # A figure without a date is set beside today's statuses: Russia revoked its
+    # ratification in 2023 and Egypt only signed, so only Japan counts.
+    type(reported).objects.update(as_of_on=None, as_of_precision="")
+    assert "1 state required for entry into force recorded as ratified here</span>" in shown()
 
 
 def test_treaty_page_shows_expired_status_and_notice(client, new_start):

@@ -12,6 +12,7 @@ from core.admin_base import (
 )
 from core.export import admin_csv_action
 
+from .admin_import import ImportBatchAdmin
 from .exports import (
     CountryExport,
     ParticipationExport,
@@ -22,6 +23,7 @@ from .exports import (
 )
 from .models import (
     Country,
+    ImportBatch,
     Participation,
     ReportedFigure,
     Treaty,
@@ -471,3 +473,6 @@ class TreatyEventAdmin(ContentAdmin):
     @admin.display(description=_("title"), ordering="title_en")
     def display_title(self, obj):
         return obj.loc("title")
+
+
+admin.site.register(ImportBatch, ImportBatchAdmin)

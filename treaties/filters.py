@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import (
+    RATIFIED_STATUSES,
     ActionType,
     Country,
     EventKind,
@@ -30,6 +31,7 @@ from .models import (
     TreatyStatus,
     today,
 )
+from .status import statuses_by_participation
 
 ISO_DATE_FORMATS = ["%Y-%m-%d"]
 YES_NO = [("true", _("yes")), ("false", _("no"))]
@@ -145,43 +147,6 @@ class CountryFilter(django_filters.FilterSet):
         return queryset.in_treaty(value)
 
 
-class ParticipationFilter(django_filters.FilterSet):
-    treaty = treaty_choice_filter()
-    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ParticipationStatus.choices)
-    region = django_filters.ChoiceFilter(
-        label=_("region"), field_name="country__region", choices=Region.choices
-    )
-    required_for_entry_into_force = yes_no_filter(
-        "required_for_entry_into_force", _("required for entry into force")
-    )
-    nuclear_posture = django_filters.ChoiceFilter(
-        label=_("nuclear posture"), field_name="country__nuclear_posture", choices=Posture.choices
-    )
-    # How the page shows the rows; the export accepts it too so both share a query string.
-    view = django_filters.ChoiceFilter(
-        label=_("display"),
-        choices=[("matrix", _("matrix (countries × treaties)"))],
-        empty_label=_("list"),
-        method=lambda queryset, name, value: queryset,
-    )
-
-    class Meta:
-        model = Participation
-        fields = [
-            "treaty",
-            "country",
-            "status",
-            "region",
-            "required_for_entry_into_force",
-            "nuclear_posture",
-            "view",
-        ]
-
-    def by_country(self, queryset, name, value):
-        return queryset.for_country_code(value)
-
-
 class AsOfField(forms.DateField):
     """A past or future day to compute statuses on, within a century either way of today."""
 
@@ -222,7 +187,93 @@ class AsOfFilter(django_filters.Filter):
         return queryset
 
 
-class TreatyParticipationFilter(django_filters.FilterSet):
+class AsOfStatusMixin:
+    """Participations viewed as of a day: their statuses computed from the dated acts.
+
+    On such a day the status and "ratified" filters cannot run in the database (the
+    stored status is today's), so they are applied in Python by `rows_as_of`.
+    """
+
+    @property
+    def as_of_date(self):
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("as_of")
+        return None
+
+    def by_status(self, queryset, name, value):
+        if self.as_of_date:
+            return queryset
+        return queryset.with_status(value)
+
+    def by_ratified(self, queryset, name, value):
+        if self.as_of_date:
+            return queryset
+        return queryset.ratified(value == "true")
+
+    def rows_as_of(self, queryset=None):
+        """The matching rows, each with `status` set to its status on the as-of day."""
+        day = self.as_of_date
+        rows = list(self.qs if queryset is None else queryset)
+        statuses = statuses_by_participation(rows, day)
+        wanted = self.form.cleaned_data.get("status")
+        ratified = self.form.cleaned_data.get("ratified")
+        matching = []
+        for row in rows:
+            row.status = statuses[row.pk]
+            if wanted and row.status != wanted:
+                continue
+            if ratified and (row.status in RATIFIED_STATUSES) != (ratified == "true"):
+                continue
+            matching.append(row)
+        return matching
+
+
+class ParticipationFilter(AsOfStatusMixin, django_filters.FilterSet):
+    treaty = treaty_choice_filter()
+    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
+    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ParticipationStatus.choices, method="by_status"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("region"), field_name="country__region", choices=Region.choices
+    )
+    required_for_entry_into_force = yes_no_filter(
+        "required_for_entry_into_force", _("required for entry into force")
+    )
+    ratified = django_filters.ChoiceFilter(
+        label=_("ratified"), choices=YES_NO, method="by_ratified"
+    )
+    nuclear_posture = django_filters.ChoiceFilter(
+        label=_("nuclear posture"), field_name="country__nuclear_posture", choices=Posture.choices
+    )
+    # How the page shows the rows; the export accepts it too so both share a query string.
+    view = django_filters.ChoiceFilter(
+        label=_("display"),
+        choices=[("matrix", _("matrix (countries × treaties)"))],
+        empty_label=_("list"),
+        method=lambda queryset, name, value: queryset,
+    )
+
+    class Meta:
+        model = Participation
+        fields = [
+            "treaty",
+            "country",
+            "as_of",
+            "status",
+            "region",
+            "required_for_entry_into_force",
+            "ratified",
+            "nuclear_posture",
+            "view",
+        ]
+
+    def by_country(self, queryset, name, value):
+        return queryset.for_country_code(value)
+
+
+class TreatyParticipationFilter(AsOfStatusMixin, django_filters.FilterSet):
     """The participations table on a treaty's page, optionally viewed as of a past day."""
 
     as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
@@ -235,32 +286,23 @@ class TreatyParticipationFilter(django_filters.FilterSet):
     required_for_entry_into_force = yes_no_filter(
         "required_for_entry_into_force", _("required for entry into force")
     )
+    ratified = django_filters.ChoiceFilter(
+        label=_("ratified"), choices=YES_NO, method="by_ratified"
+    )
 
     class Meta:
         model = Participation
-        fields = ["as_of", "status", "region", "required_for_entry_into_force"]
-
-    @property
-    def as_of_date(self):
-        if self.is_bound and self.is_valid():
-            return self.form.cleaned_data.get("as_of")
-        return None
-
-    def by_status(self, queryset, name, value):
-        # As of a past day the status is computed in Python, so the view filters on it.
-        if self.as_of_date:
-            return queryset
-        return queryset.with_status(value)
+        fields = ["as_of", "status", "ratified", "region", "required_for_entry_into_force"]
 
     def export_query(self):
         """The filters that the participations CSV understands, as query parameters."""
         data = {}
         if not (self.is_bound and self.is_valid()):
             return data
-        for name in ("status", "region", "required_for_entry_into_force"):
+        for name in ("as_of", "status", "ratified", "region", "required_for_entry_into_force"):
             value = self.form.cleaned_data.get(name)
-            if value and not (name == "status" and self.as_of_date):
-                data[name] = value
+            if value:
+                data[name] = value.isoformat() if name == "as_of" else value
         return data
 
 

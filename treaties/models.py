@@ -244,6 +244,14 @@ class CountryQuerySet(models.QuerySet):
     def with_treaty_counts(self):
         return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
 
+    def without_participation_in(self, treaty):
+        """Eligible states that hold no participation record for `treaty`."""
+        return self.eligible().exclude(
+            models.Exists(
+                Participation.objects.filter(country=models.OuterRef("pk"), treaty=treaty)
+            )
+        )
+
     def in_treaty(self, treaty):
         """Countries holding a participation record for `treaty`."""
         return self.filter(
@@ -302,6 +310,14 @@ class Country(Versioned, models.Model):
 
     code = CountryField(_("country"), unique=True)
     un_member = models.BooleanField(_("UN member"), default=True)
+    un_member_source = models.ForeignKey(
+        "core.Source",
+        verbose_name=_("UN membership source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     can_join_treaties = models.BooleanField(
         _("can become a party"),
         default=True,
@@ -385,6 +401,10 @@ class ParticipationStatus(models.TextChoices):
     FORMER_PARTY = "former_party", _("party until the treaty expired")
 
 
+# A state that has consented to be bound: ratified (or acceded …), in force or not yet.
+RATIFIED_STATUSES = (ParticipationStatus.CONSENTED, ParticipationStatus.PARTY)
+
+
 class ParticipationQuerySet(models.QuerySet):
     def get_by_natural_key(self, treaty_slug, country_code):
         return self.get(treaty__slug=treaty_slug, country__code=country_code.upper())
@@ -418,21 +438,29 @@ class ParticipationQuerySet(models.QuerySet):
     def for_country_code(self, code):
         return self.filter(country__code=code.upper())
 
+    def ratified(self, yes=True):
+        """Participations whose state has consented to be bound (in force or not), or not."""
+        consented = Q(status__in=RATIFIED_STATUSES)
+        return self.filter(consented if yes else ~consented)
+
     def records_held(self):
         """Counts to set beside a source's reported figures, in one query.
 
-        Keys: every status, "consented_or_party" (ratified, in force or not) and
-        "required_consented" (required-for-entry-into-force states that ratified).
+        Keys: every status, "consented_or_party" (ratified, in force or not),
+        "required_consented" (required-for-entry-into-force states that ratified) and
+        "signed" (states with a signature recorded).
         """
-        consented = Q(status__in=[ParticipationStatus.CONSENTED, ParticipationStatus.PARTY])
-        aggregates = {
-            status: Count("pk", filter=Q(status=status)) for status in ParticipationStatus.values
-        }
-        aggregates["consented_or_party"] = Count("pk", filter=consented)
-        aggregates["required_consented"] = Count(
-            "pk", filter=consented & Q(required_for_entry_into_force=True)
-        )
-        aggregates["total"] = Count("pk")
+        consented = Q(status__in=RATIFIED_STATUSES)
+
+        def count(condition):
+            # Distinct: the join to the actions repeats a participation once per act.
+            return Count("pk", filter=condition, distinct=True)
+
+        aggregates = {status: count(Q(status=status)) for status in ParticipationStatus.values}
+        aggregates["consented_or_party"] = count(consented)
+        aggregates["required_consented"] = count(consented & Q(required_for_entry_into_force=True))
+        aggregates["signed"] = count(Q(actions__action_type=ActionType.SIGNATURE))
+        aggregates["total"] = Count("pk", distinct=True)
         return self.order_by().aggregate(**aggregates)
 
 

@@ -7,18 +7,49 @@ mean (an act dated only "June 1976" is certain from 30 June 1976).
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     CONSENT_AFTER_SIGNATURE,
     CONSENT_TYPES,
+    RATIFIED_STATUSES,
     ActionType,
     Participation,
     ParticipationStatus,
     TreatyAction,
 )
+
+
+@dataclass(frozen=True)
+class ShownStatus:
+    """A status as a reader sees it: its value (for CSS and filters) and its label."""
+
+    value: str
+    label: str
+
+
+NO_ACT_RECORDED = ShownStatus("no_act", gettext_lazy("no act recorded"))
+
+
+def shown_status(participation, status=None):
+    """What the page says of a participation's status (the stored one unless given).
+
+    A state with no act is "not signed" only where the treaty's records are complete (a
+    depositary's full list as of a stated day). Elsewhere the records may simply lack its
+    acts, so the page says that no act is recorded, never that it has not signed.
+    """
+    status = ParticipationStatus(status or participation.status)
+    if (
+        status == ParticipationStatus.NOT_SIGNED
+        and participation.treaty.record_complete_on is None
+        and not participation.actions.all()
+    ):
+        return NO_ACT_RECORDED
+    return ShownStatus(status.value, status.label)
 
 
 def derive_status(treaty, actions, day):
@@ -74,6 +105,53 @@ def statuses_by_participation(participations, day):
     for action in actions:
         by_participation[action.participation_id].append(action)
     return {p.pk: derive_status(p.treaty, by_participation[p.pk], day) for p in participations}
+
+
+def count_statuses(participations, statuses, signed=frozenset()):
+    """The counts of `ParticipationQuerySet.records_held()`, for statuses computed on a day.
+
+    `signed` holds the participations with a signature in effect on that day.
+    """
+    counts = dict.fromkeys(ParticipationStatus.values, 0)
+    counts.update(consented_or_party=0, required_consented=0, signed=0, total=0)
+    for participation in participations:
+        status = statuses[participation.pk]
+        counts[status] += 1
+        counts["total"] += 1
+        if participation.pk in signed:
+            counts["signed"] += 1
+        if status in RATIFIED_STATUSES:
+            counts["consented_or_party"] += 1
+            if participation.required_for_entry_into_force:
+                counts["required_consented"] += 1
+    return counts
+
+
+def records_held_on(treaty, days):
+    """{day: records_held counts on that day} for a treaty, in two queries whatever the days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    participations = list(Participation.objects.for_treaty(treaty).order_by())
+    for participation in participations:
+        participation.treaty = treaty
+    by_participation = defaultdict(list)
+    for action in TreatyAction.objects.for_treaty(treaty).order_by("date_on", "pk"):
+        by_participation[action.participation_id].append(action)
+    return {
+        day: count_statuses(
+            participations,
+            {p.pk: derive_status(treaty, by_participation[p.pk], day) for p in participations},
+            signed={
+                pk
+                for pk, acts in by_participation.items()
+                if any(
+                    a.action_type == ActionType.SIGNATURE and a.takes_effect <= day for a in acts
+                )
+            },
+        )
+        for day in days
+    }
 
 
 def validate_sequence(treaty, actions):

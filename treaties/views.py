@@ -47,7 +47,7 @@ from .models import (
     TreatyAction,
     TreatyEvent,
 )
-from .status import statuses_on
+from .status import records_held_on, shown_status
 
 
 def source_map(*groups, extra_ids=()):
@@ -95,6 +95,14 @@ FIGURE_COMPARISONS = {
             "count",
         ),
     ),
+    Metric.SIGNATORIES: (
+        "signed",
+        ngettext_lazy(
+            "%(count)d state recorded here as having signed",
+            "%(count)d states recorded here as having signed",
+            "count",
+        ),
+    ),
     Metric.PARTICIPANTS: (
         "participating",
         ngettext_lazy(
@@ -114,14 +122,23 @@ FIGURE_COMPARISONS = {
 }
 
 
-def compare_with_records(figure, records):
-    """Attach `records_held` (a count or None) and its sentence to a treaty-wide figure."""
+def compare_with_records(figure, records, records_on=None):
+    """Attach `records_held` (a count or None) and its sentence to a treaty-wide figure.
+
+    A figure stated as of a day is set beside the records on that same day (`records_on`,
+    {day: counts}; a month or a year counts at its last day); one without a date beside
+    the statuses stored today.
+    """
     figure.records_held = None
     figure.records_text = ""
+    figure.records_on = None
     comparison = FIGURE_COMPARISONS.get(figure.metric)
     if comparison is None or figure.country_id:
         return figure
     key, sentence = comparison
+    if figure.as_of is not None and records_on is not None:
+        figure.records_on = figure.as_of.end
+        records = records_on[figure.records_on]
     figure.records_held = records[key]
     figure.records_text = sentence % {"count": records[key]}
     return figure
@@ -183,7 +200,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         self.object = self.get_object()
         self.participation_filter = TreatyParticipationFilter(
             request.GET or None,
-            queryset=Participation.objects.for_treaty(self.object).with_country(),
+            queryset=Participation.objects.for_treaty(self.object).with_country().with_treaty(),
             request=request,
         )
         invalid = self.participation_filter.is_bound and not self.participation_filter.is_valid()
@@ -201,21 +218,19 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             page = paginate(self.request, pfilter.qs.prefetch_related(ordered_actions))
             page.object_list = list(page.object_list)
             for participation in page.object_list:
-                participation.shown_status = ParticipationStatus(participation.status)
+                participation.treaty = treaty
+                participation.shown_status = shown_status(participation)
             return page
         # The status on a past day is computed from the dated actions of every
         # participation (two queries), then filtered and paginated in Python.
-        participations = list(pfilter.qs)
-        statuses = statuses_on(treaty, as_of, participations)
-        wanted = pfilter.form.cleaned_data.get("status")
+        participations = pfilter.rows_as_of()
         for participation in participations:
-            participation.shown_status = ParticipationStatus(statuses[participation.pk])
-        if wanted:
-            participations = [p for p in participations if p.shown_status == wanted]
+            participation.treaty = treaty
         page = paginate(self.request, participations)
         page.object_list = list(page.object_list)
         prefetch_related_objects(page.object_list, ordered_actions)
         for participation in page.object_list:
+            participation.shown_status = shown_status(participation)
             for action in participation.actions.all():
                 action.after_as_of = action.takes_effect > as_of
         return page
@@ -228,8 +243,17 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         actions = actions_of(participations)
         figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
         records = Participation.objects.for_treaty(treaty).records_held()
+        records_on = records_held_on(
+            treaty,
+            [f.as_of.end for f in figures if f.as_of and f.metric in FIGURE_COMPARISONS],
+        )
         for figure in figures:
-            compare_with_records(figure, records)
+            compare_with_records(figure, records, records_on)
+        no_record = (
+            Country.objects.without_participation_in(treaty)
+            if treaty.kind == Treaty.Kind.MULTILATERAL
+            else Country.objects.none()
+        )
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
@@ -242,6 +266,12 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             participations=participations,
             figures=figures,
             records=records,
+            no_record=list(no_record),
+            complete_source=(
+                Source.objects.filter(pk=treaty.record_complete_source_id).first()
+                if treaty.record_complete_source_id
+                else None
+            ),
             events=events,
             sources=sources,
             used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
@@ -321,7 +351,7 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
             .order_by("treaty__display_order", "treaty__slug")
         )
         for participation in participations:
-            participation.shown_status = ParticipationStatus(participation.status)
+            participation.shown_status = shown_status(participation)
         actions = actions_of(participations)
         figures = list(ReportedFigure.objects.for_country(country).select_related("treaty"))
         events = list(TreatyEvent.objects.involving(country).with_related().chronological())
@@ -384,15 +414,24 @@ class ParticipationListView(ParticipationBrowse, ListPage):
             return []
         return [rows, actions_of(rows)]
 
+    def paginate_queryset(self, queryset, page_size):
+        # As of a day, statuses are computed for every matching row, then paginated.
+        if self.filterset.as_of_date:
+            queryset = self.filterset.rows_as_of(queryset)
+        return super().paginate_queryset(queryset, page_size)
+
     def get_context_data(self, **kwargs):
+        if self.filterset.as_of_date and self.get_paginate_by(None) is None:
+            kwargs["object_list"] = self.filterset.rows_as_of(self.object_list)
         context = super().get_context_data(**kwargs)
         rows = context["rows"]
         if self.matrix_mode:
             context["matrix"] = self.matrix(rows)
         else:
             for participation in rows:
-                participation.shown_status = ParticipationStatus(participation.status)
+                participation.shown_status = shown_status(participation)
         context["matrix_mode"] = self.matrix_mode
+        context["as_of"] = self.filterset.as_of_date
         return context
 
     @staticmethod
@@ -419,7 +458,14 @@ class ParticipationListView(ParticipationBrowse, ListPage):
 
 
 class ParticipationExportView(ParticipationBrowse, CsvExportView):
+    """With `as_of`, each row's status is the one on that day, as the page shows it."""
+
     export_class = ParticipationExport
+
+    def rows(self, export):
+        if self.filterset.as_of_date:
+            return self.filterset.rows_as_of(export.prepare(self.filterset.qs))
+        return self.filterset.qs
 
 
 # -- events ----------------------------------------------------------------------------

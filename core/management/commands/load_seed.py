@@ -32,6 +32,14 @@ class Command(BaseCommand):
                 refresh = getattr(model, "refresh_derived_after_seed", None)
                 if refresh is not None:
                     refresh()
+            # Apps may load more through their own path (the treaties' import files):
+            # each offers a `load_seed_imports` hook on its AppConfig.
+            for config in apps.get_app_configs():
+                load_imports = getattr(config, "load_seed_imports", None)
+                if load_imports is not None:
+                    for name, summary in load_imports(fixture_dir, verbosity=verbosity):
+                        if verbosity > 1:
+                            self.stdout.write(f"{name}: {summary}")
             # Give every seed row a first version, so later edits can be undone to it.
             record_current_state()
         if verbosity:
