@@ -177,11 +177,11 @@ def test_a_bad_date_refuses_the_whole_file(tpnw, states, untc_source):
 def test_a_broken_sequence_refuses_the_whole_file(tpnw, states, untc_source):
     # A ratification with no signature, and a signature before the treaty opened.
     data = (
-        "Participant\tSignature\tRatification, Accession(a)\n"
-        "Austria\t20 Sep 2017\t8 May 2018\n"
-        "Japan\t\t1 Mar 2020\n"
-        "Niue\t1 Jan 2017\t\n"
-    ).encode()
+        b"Participant\tSignature\tRatification, Accession(a)\n"
+        b"Austria\t20 Sep 2017\t8 May 2018\n"
+        b"Japan\t\t1 Mar 2020\n"
+        b"Niue\t1 Jan 2017\t\n"
+    )
     with pytest.raises(ImportRefused) as refused:
         apply_import(data, filename="t.tsv", batch=batch_for(tpnw, untc_source))
     messages = [str(e) for e in refused.value.plan.errors]
@@ -197,7 +197,7 @@ def test_a_broken_sequence_refuses_the_whole_file(tpnw, states, untc_source):
 def test_the_sequence_counts_acts_already_recorded(tpnw, states, untc_source):
     participation = ParticipationFactory(treaty=tpnw, country=states["JP"])
     TreatyActionFactory(participation=participation, action_type="signature", date_on=D(2018, 1, 5))
-    data = "Participant\tSignature\tRatification\nJapan\t\t1 Mar 2020\n".encode()
+    data = b"Participant\tSignature\tRatification\nJapan\t\t1 Mar 2020\n"
     plan, _record = apply_import(data, filename="t.tsv", batch=batch_for(tpnw, untc_source))
     assert [p.describe() for p in plan.additions] == ["Japan — TPNW: ratification 2020-03-01"]
     participation.refresh_from_db()

@@ -339,8 +339,10 @@ def test_new_start_extension_announced_february_2021_runs_to_2026_02_05(seeded):
     assert {str(c.code) for c in extension.countries.all()} == {"US", "RU"}
     treaty = Treaty.objects.get(slug="new-start")
     assert treaty.expires == PartialDate(datetime.date(2026, 2, 5), "day")
-    assert treaty.status == Treaty.Status.IN_FORCE
-    assert treaty in Treaty.objects.expired_but_not_marked(on=datetime.date(2026, 2, 6))
+    # Its expiry is stored, not only flagged (the UN Secretary-General's statement of 2026).
+    assert treaty.status == Treaty.Status.EXPIRED
+    assert "SG/SM/23007" in treaty.key_dates_note
+    assert treaty not in Treaty.objects.expired_but_not_marked(on=datetime.date(2026, 2, 6))
     assert treaty not in Treaty.objects.expired(on=datetime.date(2026, 2, 5))
 
 
@@ -375,9 +377,15 @@ def test_jcpoa_participants_are_eu3_plus_3_and_iran(seeded):
     assert codes == {"GB", "FR", "DE", "US", "CN", "RU", "EU", "IR"}
     for code in codes:
         assert actions("jcpoa", code)[0].date.iso() == "2015-07"
+    assert participation("jcpoa", "US").status_on(END_MARCH_2021) == Participation.Status.WITHDRAWN
+    assert participation("jcpoa", "IR").status_on(END_MARCH_2021) == Participation.Status.SUSPENDED
+    assert participation("jcpoa", "DE").status_on(END_MARCH_2021) == "participating"
+    # Since the snapback (September 2025) and the end of resolution 2231 (18 October 2025)
+    # the plan is stored as terminated; those still in it then are former participants.
+    jcpoa = Treaty.objects.get(slug="jcpoa")
+    assert (jcpoa.status, jcpoa.expires.iso()) == (Treaty.Status.TERMINATED, "2025-10-18")
     assert participation("jcpoa", "US").status == Participation.Status.WITHDRAWN
-    assert participation("jcpoa", "IR").status == Participation.Status.SUSPENDED
-    assert participation("jcpoa", "DE").status == Participation.Status.PARTICIPATING
+    assert participation("jcpoa", "DE").status == Participation.Status.FORMER_PARTY
     assert not Country.objects.get(code="EU").un_member
 
 

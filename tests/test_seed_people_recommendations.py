@@ -202,11 +202,13 @@ def test_second_meeting_talk_was_given_by_an_unnamed_external_lecturer():
     assert meeting(2).summary_ja == "外部講師による講演と意見交換"
 
 
-def test_third_meeting_has_two_talks_by_two_unnamed_members():
+def test_third_meeting_has_two_talks_each_by_one_unnamed_member():
+    # "委員2人による講演" describes the meeting as a whole: two talks, one member each.
     assert items_of(3) == [
-        ("過去50年の軍備管理に関する条約の成立と後退の背景", "委員2人", "two members", None),
-        ("北朝鮮の非核化をめぐる外交交渉の経緯と失敗の要因", "委員2人", "two members", None),
+        ("過去50年の軍備管理に関する条約の成立と後退の背景", "委員", "a member", None),
+        ("北朝鮮の非核化をめぐる外交交渉の経緯と失敗の要因", "委員", "a member", None),
     ]
+    assert meeting(3).summary_ja == "委員2人による講演と意見交換"
 
 
 @pytest.mark.parametrize(

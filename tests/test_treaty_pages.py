@@ -290,8 +290,13 @@ def test_treaty_page_counts_required_states_that_ratified(client, russia_in_ctbt
     assert "1 state required for entry into force recorded as ratified here</span>" in shown()
 
 
-def test_treaty_page_shows_expired_status_and_notice(client, new_start):
-    response = client.get(reverse("treaties:treaty-detail", args=["new-start"]))
+def test_treaty_page_shows_expired_status_and_notice(client, admin_client, new_start):
+    url = reverse("treaties:treaty-detail", args=["new-start"])
+    public = client.get(url).content.decode()
+    assert 'class="status status-expired"' in public
+    # The stored status's review notice is for editors only.
+    assert "expired-notice" not in public
+    response = admin_client.get(url)
 
     html = response.content.decode()
     assert 'class="status status-expired"' in html

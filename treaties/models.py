@@ -460,6 +460,7 @@ class ParticipationQuerySet(models.QuerySet):
         aggregates["consented_or_party"] = count(consented)
         aggregates["required_consented"] = count(consented & Q(required_for_entry_into_force=True))
         aggregates["signed"] = count(Q(actions__action_type=ActionType.SIGNATURE))
+        aggregates["required_total"] = count(Q(required_for_entry_into_force=True))
         aggregates["total"] = Count("pk", distinct=True)
         return self.order_by().aggregate(**aggregates)
 

@@ -113,11 +113,12 @@ def count_statuses(participations, statuses, signed=frozenset()):
     `signed` holds the participations with a signature in effect on that day.
     """
     counts = dict.fromkeys(ParticipationStatus.values, 0)
-    counts.update(consented_or_party=0, required_consented=0, signed=0, total=0)
+    counts.update(consented_or_party=0, required_consented=0, required_total=0, signed=0, total=0)
     for participation in participations:
         status = statuses[participation.pk]
         counts[status] += 1
         counts["total"] += 1
+        counts["required_total"] += participation.required_for_entry_into_force
         if participation.pk in signed:
             counts["signed"] += 1
         if status in RATIFIED_STATUSES:

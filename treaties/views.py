@@ -281,6 +281,11 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             action_export_url=reverse("treaties:action-export") + "?" + urlencode(slug_query),
             figure_export_url=reverse("treaties:figure-export") + "?" + urlencode(slug_query),
             event_export_url=reverse("treaties:event-export") + "?" + urlencode(slug_query),
+            required_not_ratified_export_url=reverse("treaties:participation-export")
+            + "?"
+            + urlencode(
+                {**slug_query, "required_for_entry_into_force": "true", "ratified": "false"}
+            ),
         )
         return context
 
