@@ -144,6 +144,25 @@ def compare_with_records(figure, records, records_on=None):
     return figure
 
 
+def states_without_record(treaty):
+    """For a treaty open to all states: those that can join it and have no record here.
+
+    With the source of the treaty's complete list, when it has one: then they had not
+    signed on its date; otherwise the records simply do not cover them.
+    """
+    if treaty is None or treaty.kind != Treaty.Kind.MULTILATERAL:
+        return {"no_record": [], "no_record_treaty": treaty}
+    complete_source = None
+    if treaty.record_complete_source_id:
+        complete_source = Source.objects.filter(pk=treaty.record_complete_source_id).first()
+    no_record = sorted(Country.objects.without_participation_in(treaty), key=lambda c: str(c.name))
+    return {
+        "no_record": no_record,
+        "no_record_treaty": treaty,
+        "complete_source": complete_source,
+    }
+
+
 class ListPage(BrowseView):
     """A browse list of the treaty app: source map, rows as a list."""
 
@@ -249,11 +268,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         )
         for figure in figures:
             compare_with_records(figure, records, records_on)
-        no_record = (
-            Country.objects.without_participation_in(treaty)
-            if treaty.kind == Treaty.Kind.MULTILATERAL
-            else Country.objects.none()
-        )
+
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
@@ -266,12 +281,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             participations=participations,
             figures=figures,
             records=records,
-            no_record=list(no_record),
-            complete_source=(
-                Source.objects.filter(pk=treaty.record_complete_source_id).first()
-                if treaty.record_complete_source_id
-                else None
-            ),
+            **states_without_record(treaty),
             events=events,
             sources=sources,
             used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
@@ -437,6 +447,12 @@ class ParticipationListView(ParticipationBrowse, ListPage):
                 participation.shown_status = shown_status(participation)
         context["matrix_mode"] = self.matrix_mode
         context["as_of"] = self.filterset.as_of_date
+        if not context["filter_invalid"] and self.filterset.is_bound:
+            treaty = self.filterset.form.cleaned_data.get("treaty")
+            unfiltered = not set(self.request.GET) - {"treaty", "page", "view", "as_of"}
+            if treaty is not None and unfiltered:
+                # The whole treaty is listed: say which states it does not cover.
+                context.update(states_without_record(treaty), no_record_level=2)
         return context
 
     @staticmethod
