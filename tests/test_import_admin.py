@@ -102,7 +102,15 @@ def test_the_page_speaks_the_editor_s_language(client, editor, tpnw):
         HTTP_ACCEPT_LANGUAGE="ja",
     )
     assert response.status_code == 200
-    assert '<html lang="ja"' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="ja"' in html
+    assert "追加 3 件、変更 0 件、変更なし 0 件、エラー 0 件" in html
+    response = client.post(
+        URL,
+        {**fields(tpnw), "file": upload(TABLE + "Narnia\t\t\n"), "preview": "1"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert "4 行目：不明な国「Narnia」" in response.content.decode()
 
 
 def test_a_staff_user_without_editing_rights_cannot_import(client, tpnw):

@@ -79,3 +79,11 @@ def test_a_new_source_by_url_needs_a_title(table):
 def test_an_unknown_treaty_is_refused(table):
     with pytest.raises(CommandError, match="no treaty"):
         run(table, "--treaty", "nope", "--source", "untc-tpnw")
+
+
+def test_the_report_is_in_the_language_asked_for(table):
+    out, _err = run(
+        table, "--dry-run", "--treaty", "tpnw", "--source", "untc-tpnw", "--language", "ja"
+    )
+    assert "追加 3 件、変更 0 件、変更なし 0 件、エラー 0 件" in out
+    assert "試行のため、何も書き込んでいません。" in out

@@ -50,7 +50,9 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("For a depositary's list: the page it was taken from, if already recorded."),
     )
-    source_url = forms.URLField(label=_("or the page's URL"), required=False, max_length=500)
+    source_url = forms.URLField(
+        label=_("or the page's URL"), required=False, max_length=500, assume_scheme="https"
+    )
     source_title = forms.CharField(label=_("its title"), required=False, max_length=300)
     locator = forms.CharField(label=_("locator"), required=False, max_length=300)
     as_of = forms.CharField(

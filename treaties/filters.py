@@ -187,12 +187,27 @@ class AsOfFilter(django_filters.Filter):
         return queryset
 
 
-class AsOfStatusMixin:
-    """Participations viewed as of a day: their statuses computed from the dated acts.
+class ParticipationStatusFilterSet(django_filters.FilterSet):
+    """Participations by status, region and entry-into-force role, on today or an as-of day.
 
-    On such a day the status and "ratified" filters cannot run in the database (the
-    stored status is today's), so they are applied in Python by `rows_as_of`.
+    As of a day the statuses are computed from the dated acts: the status and "ratified"
+    filters cannot then run in the database (the stored status is today's), so they are
+    applied in Python by `rows_as_of`.
     """
+
+    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ParticipationStatus.choices, method="by_status"
+    )
+    ratified = django_filters.ChoiceFilter(
+        label=_("ratified"), choices=YES_NO, method="by_ratified"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("region"), field_name="country__region", choices=Region.choices
+    )
+    required_for_entry_into_force = yes_no_filter(
+        "required_for_entry_into_force", _("required for entry into force")
+    )
 
     @property
     def as_of_date(self):
@@ -228,22 +243,9 @@ class AsOfStatusMixin:
         return matching
 
 
-class ParticipationFilter(AsOfStatusMixin, django_filters.FilterSet):
+class ParticipationFilter(ParticipationStatusFilterSet):
     treaty = treaty_choice_filter()
     country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
-    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
-    status = django_filters.ChoiceFilter(
-        label=_("status"), choices=ParticipationStatus.choices, method="by_status"
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("region"), field_name="country__region", choices=Region.choices
-    )
-    required_for_entry_into_force = yes_no_filter(
-        "required_for_entry_into_force", _("required for entry into force")
-    )
-    ratified = django_filters.ChoiceFilter(
-        label=_("ratified"), choices=YES_NO, method="by_ratified"
-    )
     nuclear_posture = django_filters.ChoiceFilter(
         label=_("nuclear posture"), field_name="country__nuclear_posture", choices=Posture.choices
     )
@@ -273,22 +275,8 @@ class ParticipationFilter(AsOfStatusMixin, django_filters.FilterSet):
         return queryset.for_country_code(value)
 
 
-class TreatyParticipationFilter(AsOfStatusMixin, django_filters.FilterSet):
+class TreatyParticipationFilter(ParticipationStatusFilterSet):
     """The participations table on a treaty's page, optionally viewed as of a past day."""
-
-    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
-    status = django_filters.ChoiceFilter(
-        label=_("status"), choices=ParticipationStatus.choices, method="by_status"
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("region"), field_name="country__region", choices=Region.choices
-    )
-    required_for_entry_into_force = yes_no_filter(
-        "required_for_entry_into_force", _("required for entry into force")
-    )
-    ratified = django_filters.ChoiceFilter(
-        label=_("ratified"), choices=YES_NO, method="by_ratified"
-    )
 
     class Meta:
         model = Participation

@@ -264,6 +264,8 @@ UNODA_TYPES = {
     "approval": ActionType.APPROVAL,
     "signature": ActionType.SIGNATURE,
 }
+# Stored as data, in the depositaries' own words, whatever the editor's language.
+UN_SECRETARY_GENERAL = "Secretary-General of the United Nations"
 FOOTNOTE_TAIL = re.compile(r"[\s,*†‡⁰¹²³⁴⁵⁶⁷⁸⁹0-9]+$")
 
 
@@ -510,7 +512,7 @@ def parse_untc(header, records, lookups, batch):
                 ),
             )
         ]
-    depositary = _("Secretary-General of the United Nations")
+    depositary = UN_SECRETARY_GENERAL
     rows, errors = [], []
     for line, cells in records[1:]:
         cells = cells + [""] * (len(keys) - len(cells))
@@ -869,6 +871,23 @@ def _as_action(row: ActRow) -> TreatyAction:
 # --- Writing ------------------------------------------------------------------------------
 
 
+def treaty_slugs_named(data: bytes, batch: Batch | None) -> list[str]:
+    """The slugs of the treaties a file is about, read without touching the database."""
+    if batch is not None and batch.treaty is not None:
+        return [batch.treaty.slug]
+    try:
+        records = read_table(decode(data))
+    except ValueError:
+        return []
+    if not records:
+        return []
+    keys = [header_key(cell) for cell in records[0][1]]
+    if "treaty" not in keys:
+        return []
+    column = keys.index("treaty")
+    return sorted({cells[column] for _line, cells in records[1:] if len(cells) > column})
+
+
 def batch_source(spec: str, *, title: str = "", as_of: PartialDate | None = None) -> Source:
     """The source a batch cites: a recorded one by slug or URL, else a new one for a URL.
 
@@ -918,17 +937,16 @@ def apply_import(
     as not signed on that day. A file that would change nothing writes nothing and no
     batch is recorded (the second value is then None).
 
-    The plan is made again inside the transaction, with the rows it reads locked on
-    PostgreSQL, so what is written is what was checked, even if an editor saved meanwhile.
+    The plan is made inside the transaction, with the treaties it touches locked on
+    PostgreSQL, so what is written is what was checked.
     """
     with transaction.atomic():
+        # Lock the treaties the file names first, so two imports of one treaty run one
+        # after the other, then plan under the lock. (An editor saving a row the import
+        # changed meanwhile is caught by the version check: every import save raises it.)
+        slugs = treaty_slugs_named(data, batch)
+        list(Treaty.objects.select_for_update().filter(slug__in=slugs).values("pk"))
         plan = plan_import(data, filename=filename, batch=batch)
-        if plan.ok:
-            # Lock the treaties the file touches, so two imports (or an import and an
-            # admin save of the same treaty) run one after the other, then plan again.
-            treaty_ids = sorted({planned.row.treaty.pk for planned in plan.rows})
-            list(Treaty.objects.select_for_update().filter(pk__in=treaty_ids).values("pk"))
-            plan = plan_import(data, filename=filename, batch=batch)
         if not plan.ok:
             raise ImportRefused(plan)
         if not plan.additions and not plan.changes and not complete:
@@ -938,7 +956,7 @@ def apply_import(
         source = plan.batch.source
         if source is not None and source.pk is None:
             source.full_clean()
-            why = _("source of an imported file: %(file)s") % {"file": filename}
+            why = f"source of an imported file: {filename}"
             _tag(source, reason_user, why)
             source.save()
         record = ImportBatch(
@@ -954,7 +972,8 @@ def apply_import(
         )
         record.as_of = plan.batch.as_of
         record.save()
-        reason = _("import #%(id)s: %(file)s") % {"id": record.pk, "file": filename}
+        # The change reason is stored with each version: in one language, not the editor's.
+        reason = f"import #{record.pk}: {filename}"
         _write(plan, user=user, reason=reason)
         if complete:
             treaty = plan.batch.treaty

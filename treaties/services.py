@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from .models import Participation, Treaty, today
 from .status import statuses_by_participation
@@ -52,7 +51,8 @@ def stale_statuses(*, on: datetime.date | None = None, treaties=None) -> Refresh
 def refresh_statuses(*, on: datetime.date | None = None, treaties=None, user=None) -> RefreshResult:
     """Store the statuses derived on `on` (today) wherever they moved; one version each."""
     on = on or today()
-    reason = _("%(reason)s on %(day)s") % {"reason": REFRESH_REASON, "day": on.isoformat()}
+    # Stored with each version, so in one language whatever the active one.
+    reason = f"{REFRESH_REASON} on {on.isoformat()}"
     with transaction.atomic():
         result = stale_statuses(on=on, treaties=treaties)
         for items in (result.treaties, result.participations):

@@ -227,7 +227,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         return self.render_to_response(context, status=400 if invalid else 200)
 
     def participation_page(self, invalid):
-        treaty, pfilter = self.object, self.participation_filter
+        pfilter = self.participation_filter
         if invalid:
             # Nothing is listed until the filters are corrected (the page answers 400).
             return Paginator([], PAGE_SIZE).page(1)
@@ -237,14 +237,11 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             page = paginate(self.request, pfilter.qs.prefetch_related(ordered_actions))
             page.object_list = list(page.object_list)
             for participation in page.object_list:
-                participation.treaty = treaty
                 participation.shown_status = shown_status(participation)
             return page
         # The status on a past day is computed from the dated actions of every
         # participation (two queries), then filtered and paginated in Python.
         participations = pfilter.rows_as_of()
-        for participation in participations:
-            participation.treaty = treaty
         page = paginate(self.request, participations)
         page.object_list = list(page.object_list)
         prefetch_related_objects(page.object_list, ordered_actions)
@@ -268,7 +265,6 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         )
         for figure in figures:
             compare_with_records(figure, records, records_on)
-
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}

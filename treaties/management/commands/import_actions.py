@@ -2,11 +2,21 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from core.dates import PartialDate
-from treaties.importing import Batch, ImportRefused, apply_import, batch_source, plan_import
+from treaties.importing import (
+    Batch,
+    ImportRefused,
+    RowError,
+    apply_import,
+    batch_source,
+    plan_import,
+)
 from treaties.models import Treaty
 
 
@@ -37,8 +47,17 @@ class Command(BaseCommand):
             help="the file lists every state's acts: record the treaty as complete as of --as-of",
         )
         parser.add_argument("--user", help="the editor to record as the importer (username)")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of the report (default: the site's, LANGUAGE_CODE)",
+        )
 
     def handle(self, *args, **options):
+        with translation.override(options["language"] or translation.get_language()):
+            return self.run(options)
+
+    def run(self, options):
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -54,8 +73,11 @@ class Command(BaseCommand):
             plan = plan_import(data, filename=path.name, batch=batch)
             self.report(plan)
             if not plan.ok:
-                raise CommandError(f"{path.name} would be refused ({len(plan.errors)} errors).")
-            self.stdout.write("Dry run: nothing was written.")
+                raise CommandError(
+                    _("%(file)s would be refused (%(count)d errors).")
+                    % {"file": path.name, "count": len(plan.errors)}
+                )
+            self.stdout.write(_("Dry run: nothing was written."))
             return
         try:
             plan, record = apply_import(
@@ -64,13 +86,16 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             self.report(refused.plan)
             raise CommandError(
-                f"{path.name} was refused ({len(refused.plan.errors)} errors); nothing was written."
+                _("%(file)s was refused (%(count)d errors); nothing was written.")
+                % {"file": path.name, "count": len(refused.plan.errors)}
             ) from None
         self.report(plan)
         if record is None:
-            self.stdout.write("Nothing to change: the records already hold this file.")
+            self.stdout.write(_("Nothing to change: the records already hold this file."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported as batch {record}."))
+            self.stdout.write(
+                self.style.SUCCESS(_("Imported as batch %(batch)s.") % {"batch": record})
+            )
 
     def batch(self, options):
         batch = Batch(locator=options["locator"])
@@ -100,11 +125,11 @@ class Command(BaseCommand):
             write(f"{plan.filename}: {plan.format_label}")
         write(plan.summary())
         for planned in plan.additions:
-            write(f"  + line {planned.line}: {planned.describe()}")
+            write(f"  + {RowError(planned.line, planned.describe())}")
         for planned in plan.changes:
             changes = "; ".join(
                 f"{name} {old} → {new}" for name, (old, new) in planned.changes.items()
             )
-            write(f"  ~ line {planned.line}: {planned.describe()}: {changes}")
+            write(f"  ~ {RowError(planned.line, planned.describe())}: {changes}")
         for error in plan.errors:
             self.stderr.write(f"  ! {error}")
