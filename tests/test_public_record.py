@@ -118,3 +118,19 @@ def test_the_jcpoa_and_new_start_endings_cite_their_sources(seeded):
     assert expiry.source.url == "https://press.un.org/en/2026/sgsm23007.doc.htm"
     assert expiry.date == Treaty.objects.get(slug="new-start").expires
     assert datetime.date(2026, 2, 6) > expiry.date.end
+
+
+def test_every_row_beyond_the_documents_cites_its_page_or_document(seeded):
+    # A page by its URL, or a document by its title and the date it states.
+    from core.models import Source
+    from treaties.models import TreatyEvent
+
+    documents = Source.objects.filter(slug__in=["seed-000", "seed-004"])
+    for model in (TreatyAction, Participation, ReportedFigure, TreatyEvent):
+        for row in model.objects.exclude(source__in=documents).select_related("source"):
+            assert row.source is not None, row
+            source = row.source
+            assert source.url.startswith(("http://", "https://")) or (
+                source.loc("title") and source.published_on
+            ), (row, source)
+            assert row.locator, row

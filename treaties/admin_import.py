@@ -55,6 +55,15 @@ class ImportForm(forms.Form):
     )
     source_title = forms.CharField(label=_("its title"), required=False, max_length=300)
     locator = forms.CharField(label=_("locator"), required=False, max_length=300)
+    depositary = forms.CharField(
+        label=_("depositary"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "Who keeps the list, if not the UN Secretary-General (e.g. Washington for the "
+            "U.S. State Department's list)."
+        ),
+    )
     as_of = forms.CharField(
         label=_("as of"),
         required=False,
@@ -116,6 +125,7 @@ class ImportForm(forms.Form):
             source=data.get("source"),
             locator=data.get("locator", ""),
             as_of=data.get("as_of"),
+            depositary=data.get("depositary", ""),
         )
 
 

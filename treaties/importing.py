@@ -76,6 +76,8 @@ class Batch:
     source: Source | None = None
     locator: str = ""
     as_of: PartialDate | None = None
+    # Who keeps the list, for its rows (a UN Treaty Collection table: the Secretary-General).
+    depositary: str = ""
 
 
 @dataclass
@@ -493,12 +495,17 @@ def _depositary_row(batch, line, country, action_type, date, depositary=""):
 
 def parse_untc(header, records, lookups, batch):
     keys = [header_key(cell) for cell in header]
+    if "action" in keys:
+        return parse_untc_actions(keys, records, lookups, batch)
     signature_col = next((i for i, k in enumerate(keys) if k.startswith("signature")), None)
     consent_col = next(
         (
             i
             for i, k in enumerate(keys)
-            if any(word in k for word in ("ratification", "accession", "acceptance", "approval"))
+            if any(
+                word in k
+                for word in ("ratification", "accession", "acceptance", "approval", "consent")
+            )
         ),
         None,
     )
@@ -512,7 +519,7 @@ def parse_untc(header, records, lookups, batch):
                 ),
             )
         ]
-    depositary = UN_SECRETARY_GENERAL
+    depositary = batch.depositary or UN_SECRETARY_GENERAL
     rows, errors = [], []
     for line, cells in records[1:]:
         cells = cells + [""] * (len(keys) - len(cells))
@@ -533,14 +540,81 @@ def parse_untc(header, records, lookups, batch):
     return rows, errors
 
 
+UNTC_ACTIONS = {
+    "signature": ActionType.SIGNATURE,
+    "ratification": ActionType.RATIFICATION,
+    "accession": ActionType.ACCESSION,
+    "acceptance": ActionType.ACCEPTANCE,
+    "approval": ActionType.APPROVAL,
+    "succession": ActionType.SUCCESSION,
+    "withdrawal": ActionType.WITHDRAWAL,
+}
+
+
+def parse_untc_day(text):
+    """A day as the UN Treaty Collection's action list writes it: 22/04/2016 (day first)."""
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text.strip())
+    if match is None:
+        return parse_depositary_date(text)
+    day, month, year = (int(part) for part in match.groups())
+    return _partial(year, month, day, text)
+
+
+def parse_untc_actions(keys, records, lookups, batch):
+    """The UN Treaty Collection's list of actions: Participant, Action, Date of
+    Notification/Deposit, Date of Effect — one act a line."""
+
+    def column(test):
+        return next((i for i, k in enumerate(keys) if test(k)), None)
+
+    action_col = keys.index("action")
+    date_col = column(lambda k: k.startswith("date") and "effect" not in k)
+    effect_col = column(lambda k: "effect" in k)
+    if date_col is None:
+        return [], [
+            RowError(
+                records[0][0],
+                _(
+                    'a UN Treaty Collection list of actions needs a "Date of Notification/Deposit" '
+                    "column."
+                ),
+            )
+        ]
+    depositary = batch.depositary or UN_SECRETARY_GENERAL
+    rows, errors = [], []
+    for line, cells in records[1:]:
+        cells = cells + [""] * (len(keys) - len(cells))
+        try:
+            country = lookups.country_by_name(cells[0])
+            name = re.sub(r"\s*\(.*\)$", "", cells[action_col]).strip().casefold()
+            kind = UNTC_ACTIONS.get(name)
+            if kind is None:
+                raise ValueError(_('unknown action "%(action)s".') % {"action": cells[action_col]})
+            row = _depositary_row(
+                batch, line, country, kind, parse_untc_day(cells[date_col]), depositary
+            )
+            if effect_col is not None and cells[effect_col]:
+                effect = parse_untc_day(cells[effect_col])
+                if effect.precision != Precision.DAY:
+                    raise ValueError(
+                        _('"%(text)s" is not a day like 2003-04-10.') % {"text": cells[effect_col]}
+                    )
+                if effect.value != row.date.value:
+                    row.effective_on = effect.value
+            rows.append(row)
+        except ValueError as error:
+            errors.append(RowError(line, str(error)))
+    return rows, errors
+
+
 def parse_unoda(header, records, lookups, batch):
     keys = [header_key(cell) for cell in header]
 
     def column(test):
         return next((i for i, k in enumerate(keys) if test(k)), None)
 
-    signature_col = column(lambda k: "signature" in k)
-    type_col = column(lambda k: "type" in k)
+    signature_col = column(lambda k: "signature" in k or k == "signed")
+    type_col = column(lambda k: "type" in k or k == "method")
     depositary_col = column(lambda k: k.startswith("depositar"))
     deposit_col = column(lambda k: "deposit" in k and "type" not in k and "depositar" not in k)
     if deposit_col is None or type_col is None:
@@ -555,7 +629,7 @@ def parse_unoda(header, records, lookups, batch):
         cells = cells + [""] * (len(keys) - len(cells))
         try:
             country = lookups.country_by_name(cells[0])
-            depositary = cells[depositary_col] if depositary_col is not None else ""
+            depositary = cells[depositary_col] if depositary_col is not None else batch.depositary
             if signature_col is not None and cells[signature_col]:
                 date = parse_depositary_date(cells[signature_col])
                 rows.append(

@@ -39,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--source-title", default="", help="title of a new source")
         parser.add_argument("--locator", default="", help="where in the source, for every row")
         parser.add_argument(
+            "--depositary",
+            default="",
+            help="who keeps the list, for its rows (a UN Treaty Collection table: the UN "
+            "Secretary-General; a depositary government's list: e.g. Washington)",
+        )
+        parser.add_argument(
             "--as-of", default="", help="the date the source states its list for (2026-11-01)"
         )
         parser.add_argument(
@@ -98,7 +104,7 @@ class Command(BaseCommand):
             )
 
     def batch(self, options):
-        batch = Batch(locator=options["locator"])
+        batch = Batch(locator=options["locator"], depositary=options["depositary"])
         if options["treaty"]:
             batch.treaty = Treaty.objects.filter(slug=options["treaty"]).first()
             if batch.treaty is None:
