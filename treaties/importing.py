@@ -147,7 +147,6 @@ class ImportPlan:
     batch: Batch = field(default_factory=Batch)
     rows: list[Planned] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    new_participations: list[tuple[Treaty, Country]] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -884,14 +883,6 @@ def plan_import(data: bytes, *, filename: str = "", batch: Batch | None = None) 
 
     _check_rows(plan)
     _check_sequences(plan, participations, actions_by_participation)
-    plan.new_participations = sorted(
-        {
-            (p.row.treaty, p.row.country)
-            for p in plan.rows
-            if (p.row.treaty.pk, p.row.country.pk) not in participations
-        },
-        key=lambda pair: (pair[0].pk, str(pair[1].code)),
-    )
     plan.errors.sort(key=lambda e: e.line or 0)
     return plan
 

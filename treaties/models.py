@@ -943,11 +943,6 @@ class ImportBatchFormat(models.TextChoices):
     UNODA = "unoda", _("UNODA treaties database list")
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def latest_first(self):
-        return self.order_by("-imported_at", "-pk")
-
-
 class ImportBatch(models.Model):
     """One file imported into the records: who, which file, from where, and what it did.
 
@@ -991,8 +986,6 @@ class ImportBatch(models.Model):
     added = models.PositiveIntegerField(_("rows added"), default=0)
     changed = models.PositiveIntegerField(_("rows changed"), default=0)
     unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
-
-    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
