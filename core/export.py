@@ -29,6 +29,13 @@ def neutralize(text):
     return text
 
 
+def restore(text):
+    """The text a cell held before `neutralize`: what a file exported here imports back as."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def cell(value):
     if value is None:
         return ""

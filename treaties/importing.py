@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.dates import PartialDate, Precision
+from core.export import restore
 from core.models import Source
 
 from .country_names import code_for_name, fold
@@ -397,7 +398,7 @@ def _site_common(values, lookups):
         raise ValueError(
             _('no country with ISO code "%(code)s".') % {"code": values.get("iso2", "")}
         )
-    slug = values.get("source", "").strip().lstrip("'")
+    slug = _text(values, "source").strip()
     source = None
     if slug:
         source = lookups.source(slug)
@@ -408,11 +409,8 @@ def _site_common(values, lookups):
 
 
 def _text(values, key):
-    """A text cell as exported: the export put a quote before formula-like text; drop it."""
-    text = values.get(key, "")
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
-        return text[1:]
-    return text
+    """A text cell as this site exports it, without the quote put before formula-like text."""
+    return restore(values.get(key, ""))
 
 
 def parse_site_actions(header, records, lookups):
@@ -492,51 +490,60 @@ def _depositary_row(batch, line, country, action_type, date, depositary=""):
     )
 
 
-def parse_untc(header, records, lookups, batch):
-    keys = [header_key(cell) for cell in header]
-    if "action" in keys:
-        return parse_untc_actions(keys, records, lookups, batch)
-    signature_col = next((i for i, k in enumerate(keys) if k.startswith("signature")), None)
-    consent_col = next(
-        (
-            i
-            for i, k in enumerate(keys)
-            if any(
-                word in k
-                for word in ("ratification", "accession", "acceptance", "approval", "consent")
-            )
-        ),
-        None,
-    )
-    if signature_col is None or consent_col is None:
-        return [], [
-            RowError(
-                records[0][0] if records else 1,
-                _(
-                    'a UN Treaty Collection table needs a "Signature" column and a '
-                    '"Ratification, Accession(a) …" column.'
-                ),
-            )
-        ]
-    depositary = batch.depositary or UN_SECRETARY_GENERAL
+def _column(keys, test):
+    """The index of the first column whose header key passes `test`, else None."""
+    return next((i for i, key in enumerate(keys) if test(key)), None)
+
+
+def _header_error(records, message):
+    return [], [RowError(records[0][0], message)]
+
+
+def _read_rows(keys, records, lookups, read):
+    """Rows of a depositary's list, one state a line: `read(line, cells, country)` turns a
+    line into its acts; any line's error is kept with its line number."""
     rows, errors = [], []
     for line, cells in records[1:]:
         cells = cells + [""] * (len(keys) - len(cells))
         try:
-            country = lookups.country_by_name(cells[0])
-            if cells[signature_col]:
-                date, _mark = split_untc_cell(cells[signature_col])
-                rows.append(
-                    _depositary_row(batch, line, country, ActionType.SIGNATURE, date, depositary)
-                )
-            if cells[consent_col]:
-                date, mark = split_untc_cell(cells[consent_col])
-                rows.append(
-                    _depositary_row(batch, line, country, UNTC_MARKS[mark], date, depositary)
-                )
+            rows.extend(read(line, cells, lookups.country_by_name(cells[0])))
         except ValueError as error:
             errors.append(RowError(line, str(error)))
     return rows, errors
+
+
+CONSENT_WORDS = ("ratification", "accession", "acceptance", "approval", "consent")
+
+
+def parse_untc(header, records, lookups, batch):
+    keys = [header_key(cell) for cell in header]
+    if "action" in keys:
+        return parse_untc_actions(keys, records, lookups, batch)
+    signature_col = _column(keys, lambda k: k.startswith("signature"))
+    consent_col = _column(keys, lambda k: any(word in k for word in CONSENT_WORDS))
+    if signature_col is None or consent_col is None:
+        return _header_error(
+            records,
+            _(
+                'a UN Treaty Collection table needs a "Signature" column and a '
+                '"Ratification, Accession(a) …" column.'
+            ),
+        )
+    depositary = batch.depositary or UN_SECRETARY_GENERAL
+
+    def read(line, cells, country):
+        acts = []
+        if cells[signature_col]:
+            date, _mark = split_untc_cell(cells[signature_col])
+            acts.append(
+                _depositary_row(batch, line, country, ActionType.SIGNATURE, date, depositary)
+            )
+        if cells[consent_col]:
+            date, mark = split_untc_cell(cells[consent_col])
+            acts.append(_depositary_row(batch, line, country, UNTC_MARKS[mark], date, depositary))
+        return acts
+
+    return _read_rows(keys, records, lookups, read)
 
 
 UNTC_ACTIONS = {
@@ -562,89 +569,73 @@ def parse_untc_day(text):
 def parse_untc_actions(keys, records, lookups, batch):
     """The UN Treaty Collection's list of actions: Participant, Action, Date of
     Notification/Deposit, Date of Effect — one act a line."""
-
-    def column(test):
-        return next((i for i, k in enumerate(keys) if test(k)), None)
-
     action_col = keys.index("action")
-    date_col = column(lambda k: k.startswith("date") and "effect" not in k)
-    effect_col = column(lambda k: "effect" in k)
+    date_col = _column(keys, lambda k: k.startswith("date") and "effect" not in k)
+    effect_col = _column(keys, lambda k: "effect" in k)
     if date_col is None:
-        return [], [
-            RowError(
-                records[0][0],
-                _(
-                    'a UN Treaty Collection list of actions needs a "Date of Notification/Deposit" '
-                    "column."
-                ),
-            )
-        ]
+        return _header_error(
+            records,
+            _(
+                'a UN Treaty Collection list of actions needs a "Date of Notification/Deposit" '
+                "column."
+            ),
+        )
     depositary = batch.depositary or UN_SECRETARY_GENERAL
-    rows, errors = [], []
-    for line, cells in records[1:]:
-        cells = cells + [""] * (len(keys) - len(cells))
-        try:
-            country = lookups.country_by_name(cells[0])
-            name = re.sub(r"\s*\(.*\)$", "", cells[action_col]).strip().casefold()
-            kind = UNTC_ACTIONS.get(name)
-            if kind is None:
-                raise ValueError(_('unknown action "%(action)s".') % {"action": cells[action_col]})
-            row = _depositary_row(
-                batch, line, country, kind, parse_untc_day(cells[date_col]), depositary
-            )
-            if effect_col is not None and cells[effect_col]:
-                effect = parse_untc_day(cells[effect_col])
-                if effect.precision != Precision.DAY:
-                    raise ValueError(
-                        _('"%(text)s" is not a day like 2003-04-10.') % {"text": cells[effect_col]}
-                    )
-                if effect.value != row.date.value:
-                    row.effective_on = effect.value
-            rows.append(row)
-        except ValueError as error:
-            errors.append(RowError(line, str(error)))
-    return rows, errors
+
+    def read(line, cells, country):
+        name = re.sub(r"\s*\(.*\)$", "", cells[action_col]).strip().casefold()
+        kind = UNTC_ACTIONS.get(name)
+        if kind is None:
+            raise ValueError(_('unknown action "%(action)s".') % {"action": cells[action_col]})
+        row = _depositary_row(
+            batch, line, country, kind, parse_untc_day(cells[date_col]), depositary
+        )
+        if effect_col is not None and cells[effect_col]:
+            effect = parse_untc_day(cells[effect_col])
+            if effect.precision != Precision.DAY:
+                raise ValueError(
+                    _('"%(text)s" is not a day like 2003-04-10.') % {"text": cells[effect_col]}
+                )
+            if effect.value != row.date.value:
+                row.effective_on = effect.value
+        return [row]
+
+    return _read_rows(keys, records, lookups, read)
 
 
 def parse_unoda(header, records, lookups, batch):
     keys = [header_key(cell) for cell in header]
-
-    def column(test):
-        return next((i for i, k in enumerate(keys) if test(k)), None)
-
-    signature_col = column(lambda k: "signature" in k or k == "signed")
-    type_col = column(lambda k: "type" in k or k == "method")
-    depositary_col = column(lambda k: k.startswith("depositar"))
-    deposit_col = column(lambda k: "deposit" in k and "type" not in k and "depositar" not in k)
+    signature_col = _column(keys, lambda k: "signature" in k or k == "signed")
+    type_col = _column(keys, lambda k: "type" in k or k == "method")
+    depositary_col = _column(keys, lambda k: k.startswith("depositar"))
+    deposit_col = _column(
+        keys, lambda k: "deposit" in k and "type" not in k and "depositar" not in k
+    )
     if deposit_col is None or type_col is None:
-        return [], [
-            RowError(
-                records[0][0] if records else 1,
-                _('a UNODA list needs a "Deposit" date column and a "Type of deposit" column.'),
+        return _header_error(
+            records,
+            _('a UNODA list needs a "Deposit" date column and a "Type of deposit" column.'),
+        )
+
+    def read(line, cells, country):
+        depositary = cells[depositary_col] if depositary_col is not None else batch.depositary
+        acts = []
+        if signature_col is not None and cells[signature_col]:
+            date = parse_depositary_date(cells[signature_col])
+            acts.append(
+                _depositary_row(batch, line, country, ActionType.SIGNATURE, date, depositary)
             )
-        ]
-    rows, errors = [], []
-    for line, cells in records[1:]:
-        cells = cells + [""] * (len(keys) - len(cells))
-        try:
-            country = lookups.country_by_name(cells[0])
-            depositary = cells[depositary_col] if depositary_col is not None else batch.depositary
-            if signature_col is not None and cells[signature_col]:
-                date = parse_depositary_date(cells[signature_col])
-                rows.append(
-                    _depositary_row(batch, line, country, ActionType.SIGNATURE, date, depositary)
+        if cells[deposit_col]:
+            kind = UNODA_TYPES.get(cells[type_col].strip().casefold())
+            if kind is None or kind == ActionType.SIGNATURE:
+                raise ValueError(
+                    _('unknown type of deposit "%(type)s".') % {"type": cells[type_col]}
                 )
-            if cells[deposit_col]:
-                kind = UNODA_TYPES.get(cells[type_col].strip().casefold())
-                if kind is None or kind == ActionType.SIGNATURE:
-                    raise ValueError(
-                        _('unknown type of deposit "%(type)s".') % {"type": cells[type_col]}
-                    )
-                date = parse_depositary_date(cells[deposit_col])
-                rows.append(_depositary_row(batch, line, country, kind, date, depositary))
-        except ValueError as error:
-            errors.append(RowError(line, str(error)))
-    return rows, errors
+            date = parse_depositary_date(cells[deposit_col])
+            acts.append(_depositary_row(batch, line, country, kind, date, depositary))
+        return acts
+
+    return _read_rows(keys, records, lookups, read)
 
 
 def parse(text: str, batch: Batch, lookups: _Lookups) -> tuple[str | None, list, list[RowError]]:

@@ -539,15 +539,13 @@ class Participation(LocalizedMixin, Versioned, Provenance):
     @classmethod
     def refresh_derived_after_seed(cls):
         """Recompute every stored status from the actions (after a raw fixture load)."""
-        from .status import derive_status
+        from .status import statuses_by_participation
 
-        day = today()
-        actions = {}
-        for action in TreatyAction.objects.order_by("date_on", "pk"):
-            actions.setdefault(action.participation_id, []).append(action)
+        participations = list(cls.objects.select_related("treaty"))
+        statuses = statuses_by_participation(participations, today())
         changed = []
-        for participation in cls.objects.select_related("treaty"):
-            status = derive_status(participation.treaty, actions.get(participation.pk, []), day)
+        for participation in participations:
+            status = statuses[participation.pk]
             if status != participation.status:
                 participation.status = status
                 changed.append(participation)

@@ -96,15 +96,20 @@ def statuses_on(treaty, day, participations=None):
     return statuses_by_participation(participations, day)
 
 
+def acts_by_participation(actions):
+    """{participation pk: its acts in chronological order}, from one query over `actions`."""
+    grouped = defaultdict(list)
+    for action in actions.order_by("date_on", "pk"):
+        grouped[action.participation_id].append(action)
+    return grouped
+
+
 def statuses_by_participation(participations, day):
     """{participation pk: status on `day`}, each from its own treaty, in one query."""
-    by_participation = defaultdict(list)
-    actions = TreatyAction.objects.filter(
-        participation__in=[p.pk for p in participations]
-    ).order_by("date_on", "pk")
-    for action in actions:
-        by_participation[action.participation_id].append(action)
-    return {p.pk: derive_status(p.treaty, by_participation[p.pk], day) for p in participations}
+    acts = acts_by_participation(
+        TreatyAction.objects.filter(participation__in=[p.pk for p in participations])
+    )
+    return {p.pk: derive_status(p.treaty, acts[p.pk], day) for p in participations}
 
 
 def count_statuses(participations, statuses, signed=frozenset()):
@@ -136,9 +141,7 @@ def records_held_on(treaty, days):
     participations = list(Participation.objects.for_treaty(treaty).order_by())
     for participation in participations:
         participation.treaty = treaty
-    by_participation = defaultdict(list)
-    for action in TreatyAction.objects.for_treaty(treaty).order_by("date_on", "pk"):
-        by_participation[action.participation_id].append(action)
+    by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
     return {
         day: count_statuses(
             participations,
