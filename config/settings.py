@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "treaties",
     "people",
     "recommendations",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,17 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_save
         from simple_history.signals import post_create_historical_record
 
+        from .editors import ACTIONS
+        from .registry import SitePart, site
         from .signals import mark_raw_save, record_change
 
         post_save.connect(mark_raw_save, dispatch_uid="core.mark_raw_save")
         post_create_historical_record.connect(record_change, dispatch_uid="core.record_change")
+        site.register(
+            SitePart(
+                label=self.label,
+                seed_fixture="core.json",
+                editor_models={"source": ACTIONS},
+                exports=["core:source-export"],
+            )
+        )

@@ -94,12 +94,43 @@ class PartialDate:
         return self.display()
 
 
-def truncate(value, precision):
+def truncate(value: datetime.date, precision: str) -> datetime.date:
     if precision == Precision.YEAR:
         return value.replace(month=1, day=1)
     if precision == Precision.MONTH:
         return value.replace(day=1)
     return value
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years earlier (later when negative); 29 February gives the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _by_period(name: str, day: datetime.date, lookup: str) -> Q:
+    on, prec = f"{name}_on", f"{name}_precision"
+    return (
+        Q(**{prec: Precision.DAY, f"{on}__{lookup}": day})
+        | Q(**{prec: Precision.MONTH, f"{on}__{lookup}": truncate(day, Precision.MONTH)})
+        | Q(**{prec: Precision.YEAR, f"{on}__{lookup}": truncate(day, Precision.YEAR)})
+    )
+
+
+def ended_before(name: str, day: datetime.date) -> Q:
+    """Rows whose partial date `<name>` lies wholly before `day`: "March 2021" ends on 31 March.
+
+    A date known to a month or a year counts from the end of its period, as the age shown
+    beside it does; an empty date matches neither this nor `reaches`.
+    """
+    return _by_period(name, day, "lt")
+
+
+def reaches(name: str, day: datetime.date) -> Q:
+    """Rows whose partial date `<name>` reaches `day` or later: "November 2025" reaches the 30th."""
+    return _by_period(name, day, "gte")
 
 
 class PartialDateAttr:

@@ -1,8 +1,13 @@
 """The "Editors" group: may add, change, delete and view the content models, nothing else.
 
 Each app grants its own models from a data migration, so a new app extends the group
-without touching the others.
+without touching the others, and declares them in its part of the site (`core.registry`),
+from which the group can be made again.
 """
+
+from django.apps import apps as installed_apps
+
+from .registry import site
 
 EDITORS_GROUP = "Editors"
 ACTIONS = ("add", "change", "delete", "view")
@@ -61,17 +66,8 @@ def revoke_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
 
 
 def ensure_editors_group():
-    """Create the group with its rights again (e.g. after a database flush), as migrated."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for app_config in apps.get_app_configs():
-        try:
-            migration = import_module(f"{app_config.name}.migrations.0002_editors_group")
-        except ModuleNotFoundError:
-            continue
-        grant_editor_permissions(apps, app_config.label, migration.MODELS)
-        # Rights granted by later migrations, declared by the app: {model: actions}.
-        for model, actions in getattr(app_config, "editor_permissions_since", {}).items():
-            grant_editor_permissions(apps, app_config.label, [model], actions)
+    """Create the group with its rights again (e.g. after a database flush), as each app
+    declares them in its part of the site."""
+    for part in site.parts():
+        for model, actions in part.editor_models.items():
+            grant_editor_permissions(installed_apps, part.label, [model], actions)

@@ -4,7 +4,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .history import tracked_models
 from .models import Change, Source, SourceKind, SourceLanguage
+from .registry import site
 
 # Years a publication-year filter accepts; anything else is a typo worth reporting.
 MIN_YEAR = 1900
@@ -53,10 +55,8 @@ KIND_WORDS = {kind: word for word, kind in CHANGE_KINDS.items()}
 
 def public_change_models():
     """The tracked models whose changes /changes/ lists, by verbose name."""
-    from .history import tracked_models
-    from .signals import PUBLIC_APPS
-
-    models = [model for model in tracked_models() if model._meta.app_label in PUBLIC_APPS]
+    public_apps = site.public_apps()
+    models = [model for model in tracked_models() if model._meta.app_label in public_apps]
     return sorted(models, key=lambda model: str(model._meta.verbose_name).casefold())
 
 

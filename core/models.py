@@ -114,7 +114,7 @@ class Source(LocalizedMixin, Versioned, models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("core:source-detail", args=[self.pk])
+        return reverse("portal:source-detail", args=[self.pk])
 
     def clean(self):
         from .dates import normalize_partial_dates

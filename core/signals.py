@@ -10,11 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .models import Change
+from .registry import site
 
 # Bookkeeping every save touches; listing them would make every edit look the same.
 IGNORED_FIELDS = frozenset({"updated_at", "version"})
-# Apps whose records have public pages; a tracked model anywhere else stays out of /changes/.
-PUBLIC_APPS = frozenset({"core", "treaties", "people", "recommendations"})
 REPR_LENGTH = Change._meta.get_field("object_repr").max_length
 
 
@@ -95,5 +94,6 @@ def record_change(sender, instance, history_instance, **kwargs):
         kind=kind,
         changed_fields=changed_field_names(history_instance) if kind == Change.Kind.CHANGED else [],
         changed_at=history_instance.history_date,
-        public=model._meta.app_label in PUBLIC_APPS,
+        # Only apps whose records have public pages show on /changes/ (see core.registry).
+        public=model._meta.app_label in site.public_apps(),
     )

@@ -1,18 +1,9 @@
 from django.urls import path
-from django.views.decorators.http import require_safe
 
 from . import views
-from .feeds import ChangeFeed
 
 app_name = "core"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/export.csv", views.SourceExportView.as_view(), name="source-export"),
-    path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
-    path("changes/", views.ChangeListView.as_view(), name="change-list"),
-    path("changes/export.csv", views.ChangeExportView.as_view(), name="change-export"),
-    # Public pages only read: a feed answers 405 to anything but GET and HEAD, like the rest.
-    path("changes/feed/", require_safe(ChangeFeed()), name="change-feed"),
-    path("review/", views.ReviewView.as_view(), name="review"),
 ]

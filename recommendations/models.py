@@ -9,6 +9,7 @@ from core.dates import (
     normalize_partial_dates,
     partial_date_constraints,
     precision_field,
+    reaches,
 )
 from core.i18n import LocalizedMixin
 from core.models import Provenance, Source, Versioned
@@ -45,10 +46,8 @@ class RecommendationQuerySet(models.QuerySet):
         An update dated to a month or a year counts from the end of its period, so
         "November 2025" is recent enough for any day in November 2025.
         """
-        recent = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).filter(
-            Q(date_on__gte=day)
-            | Q(date_precision="month", date_on__gte=day.replace(day=1))
-            | Q(date_precision="year", date_on__gte=day.replace(month=1, day=1))
+        recent = RecommendationUpdate.objects.filter(
+            reaches("date", day), recommendation=OuterRef("pk")
         )
         return self.exclude(Exists(recent))
 
@@ -179,14 +178,6 @@ class Recommendation(LocalizedMixin, Versioned, Provenance):
 
     def get_absolute_url(self):
         return reverse("recommendations:recommendation-detail", args=[self.pk])
-
-    @classmethod
-    def refresh_derived_after_seed(cls):
-        """Bring every current status in line with the latest update (after a raw load)."""
-        from .services import recommendation_refresh_status
-
-        for recommendation in cls.objects.all():
-            recommendation_refresh_status(recommendation=recommendation)
 
     def latest_update(self):
         return self.updates.order_by("-date_on", "-pk").first()

@@ -44,3 +44,9 @@ def recommendation_refresh_status(*, recommendation):
     Recommendation.objects.filter(pk=recommendation.pk).update(status=status)
     recommendation.status = status
     return status
+
+
+def recommendation_refresh_all_statuses():
+    """Bring every current status in line with the latest update (after a raw fixture load)."""
+    for recommendation in Recommendation.objects.all():
+        recommendation_refresh_status(recommendation=recommendation)

@@ -28,9 +28,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from core.backup import archive_name, content_rows, table_counts
 from core.editors import EDITORS_GROUP
 from core.models import Change
+from portal.backup import archive_name, content_rows, table_counts
 from treaties.models import Country, Participation, TreatyAction, TreatyEvent
 
 # Not transactional: each test starts from the migrated test database (with the Editors
@@ -376,7 +376,9 @@ def test_a_broken_archive_fails_and_leaves_the_fresh_database_empty(tmp_path, ed
         assert run_python(url, EMPTY_CODE) != {}
 
 
-EMPTY_CODE = "import json; from core.backup import content_rows; print(json.dumps(content_rows()))"
+EMPTY_CODE = (
+    "import json; from portal.backup import content_rows; print(json.dumps(content_rows()))"
+)
 
 
 # --- the archive itself -----------------------------------------------------------------
@@ -443,10 +445,12 @@ def test_the_archive_leaves_out_what_migrate_recreates_and_names_it_by_natural_k
 
 
 def test_export_all_writes_every_public_export(tmp_path, edited_database):
-    from core.management.commands.export_all import public_exports
+    from portal.management.commands.export_all import list_export_url_names, public_exports
 
     call_command("export_all", str(tmp_path), verbosity=0)
     exports = public_exports()
+    # Every list export the site routes is declared by its app, and nothing else is.
+    assert sorted(name for name, _path in exports) == sorted(list_export_url_names())
     files = sorted(path.name for path in tmp_path.iterdir())
     assert len(files) == len(exports) >= 14
     assert {

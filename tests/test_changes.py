@@ -29,9 +29,9 @@ from treaties.models import Participation, Treaty
 
 pytestmark = pytest.mark.django_db
 
-CHANGES = reverse("core:change-list")
-EXPORT = reverse("core:change-export")
-FEED = reverse("core:change-feed")
+CHANGES = reverse("portal:change-list")
+EXPORT = reverse("portal:change-export")
+FEED = reverse("portal:change-feed")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 # Queries /changes/ may run; the test at the end shows it does not grow with the rows.

@@ -179,7 +179,7 @@ def test_the_country_page_and_the_dashboard_show_the_age_too(client, npt_2021):
     country = text(client.get(japan.get_absolute_url()).content.decode())
     assert expected_age(D(2020, 12, 31), "2020") in country
     assert expected_age(D(2021, 3, 31), "March 2021") in country
-    assert age in text(client.get(reverse("core:home")).content.decode())
+    assert age in text(client.get(reverse("portal:home")).content.decode())
 
 
 def test_the_age_is_shown_in_japanese_on_a_japanese_page(client, npt_2021):

@@ -85,9 +85,9 @@ def test_every_kind_of_public_page_is_covered(public_urls, editors_only_urls):
     names = set(public_urls)
     # Browse pages, detail pages, exports and the feed of every app are found.
     for expected in (
-        "core:home",
+        "portal:home",
         "core:source-list",
-        "core:source-detail",
+        "portal:source-detail",
         "core:source-export",
         "treaties:treaty-detail",
         "treaties:country-detail",
@@ -101,7 +101,7 @@ def test_every_kind_of_public_page_is_covered(public_urls, editors_only_urls):
     assert len([name for name in names if name.endswith("-export")]) >= 14
     assert len(names) >= 30
     # Pages outside the admin that only editors see: the review list at most.
-    assert set(editors_only_urls) <= {"core:review"}
+    assert set(editors_only_urls) <= {"portal:review"}
 
 
 def test_anonymous_visitors_can_read_every_public_page(client, public_urls):
@@ -146,7 +146,7 @@ def test_pages_for_editors_only_send_anonymous_writes_to_the_login_page(
 
 
 def test_writes_refused_by_the_public_pages_change_nothing(client, site_urls):
-    from core.backup import table_counts
+    from portal.backup import table_counts
 
     before = table_counts()
     for url in site_urls.values():

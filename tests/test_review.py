@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import freshness
-from core.dates import PartialDate
+from core.dates import PartialDate, years_before
 from core.editors import EDITORS_GROUP
+from portal.review import unsourced_groups
+from recommendations.review import recommendations_without_recent_update
 from recommendations.services import recommendation_set_status
 from tests.factories import (
     CountryFactory,
@@ -28,11 +29,12 @@ from tests.factories import (
     TreatyFactory,
 )
 from treaties.models import Treaty
+from treaties.review import stale_figures, treaties_past_expiry
 
 pytestmark = pytest.mark.django_db
 
-REVIEW = reverse("core:review")
-HOME = reverse("core:home")
+REVIEW = reverse("portal:review")
+HOME = reverse("portal:home")
 # The dashboard reads the signed-in user (editors see the review banner): one query more.
 REVIEW_MAX_QUERIES = 21
 
@@ -44,7 +46,7 @@ def today():
 
 
 def years_ago(years, days=0):
-    return freshness.years_before(today(), years) - datetime.timedelta(days=days)
+    return years_before(today(), years) - datetime.timedelta(days=days)
 
 
 def admin_url(obj):
@@ -79,7 +81,7 @@ def test_figures_older_than_three_years_are_stale_and_newer_ones_are_not():
     fresh = ReportedFigureFactory(treaty=npt, as_of_on=years_ago(3))
     undated = ReportedFigureFactory(treaty=npt, as_of_on=None, as_of_precision="")
 
-    stale = list(freshness.stale_figures())
+    stale = list(stale_figures())
 
     assert stale == [old]
     assert fresh not in stale and undated not in stale
@@ -101,7 +103,7 @@ def test_a_treaty_past_its_expiry_with_another_stored_status_needs_review():
     )
     TreatyFactory(slug="npt", status=Treaty.Status.IN_FORCE)
 
-    assert list(freshness.treaties_past_expiry()) == [new_start]
+    assert list(treaties_past_expiry()) == [new_start]
 
 
 def test_a_recommendation_without_an_update_for_twelve_months_needs_review():
@@ -122,7 +124,7 @@ def test_a_recommendation_without_an_update_for_twelve_months_needs_review():
         recommendation=by_month, date_on=years_ago(1).replace(day=1), date_precision="month"
     )
 
-    due = set(freshness.recommendations_without_recent_update())
+    due = set(recommendations_without_recent_update())
 
     assert due == {never, old}
 
@@ -147,7 +149,7 @@ def test_a_fact_without_a_source_is_caught_and_a_sourced_one_is_not(kind):
     missing = make(None)
     sourced = make(SourceFactory())
 
-    found = {obj for queryset in freshness.unsourced_facts() for obj in queryset}
+    found = {obj for group in unsourced_groups(limit=100) for obj in group["examples"]}
 
     assert missing in found
     assert sourced not in found

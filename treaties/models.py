@@ -10,12 +10,17 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import (
     PartialDateAttr,
+    ended_before,
     normalize_partial_dates,
     partial_date_constraints,
     precision_field,
+    years_before,
 )
 from core.i18n import LocalizedMixin
 from core.models import Provenance, Versioned
+
+# A reported figure stated longer ago than this is probably out of date.
+STALE_AFTER_YEARS = 3
 
 
 def today():
@@ -709,18 +714,10 @@ class ReportedFigureQuerySet(models.QuerySet):
     def for_country(self, country):
         return self.filter(country=country)
 
-    def stale(self, years=3, on=None):
-        on = on or today()
-        try:
-            cutoff = on.replace(year=on.year - years)
-        except ValueError:  # 29 February
-            cutoff = on.replace(year=on.year - years, day=28)
-        # Counted from the end of a partial date's period, as the age shown beside it is.
-        return self.filter(
-            Q(as_of_precision="day", as_of_on__lt=cutoff)
-            | Q(as_of_precision="month", as_of_on__lt=cutoff.replace(day=1))
-            | Q(as_of_precision="year", as_of_on__lt=cutoff.replace(month=1, day=1))
-        )
+    def stale(self, years=STALE_AFTER_YEARS, on=None):
+        """Figures stated more than `years` years before `on` (today), counted from the end
+        of a partial date's period, as the age shown beside it is."""
+        return self.filter(ended_before("as_of", years_before(on or today(), years)))
 
 
 class Metric(models.TextChoices):

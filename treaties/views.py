@@ -13,7 +13,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country as CountryCode
 
@@ -28,6 +27,7 @@ from .exports import (
     TreatyEventExport,
     TreatyExport,
 )
+from .figures import figures_beside_records
 from .filters import (
     CountryFilter,
     ParticipationFilter,
@@ -39,7 +39,6 @@ from .filters import (
 )
 from .models import (
     Country,
-    Metric,
     Participation,
     ParticipationStatus,
     ReportedFigure,
@@ -47,7 +46,7 @@ from .models import (
     TreatyAction,
     TreatyEvent,
 )
-from .status import records_held_on, shown_status
+from .status import shown_status
 
 
 def source_map(*groups, extra_ids=()):
@@ -72,76 +71,6 @@ def paginate(request, rows, per_page=PAGE_SIZE):
         return paginator.page(int(number))
     except (TypeError, ValueError, InvalidPage) as error:
         raise Http404(_("There is no such page.")) from error
-
-
-# Reported figures that a count of participation records can be set against:
-# metric -> (key of ParticipationQuerySet.records_held(), the sentence saying the count).
-FIGURE_COMPARISONS = {
-    Metric.PARTIES: (
-        "party",
-        ngettext_lazy(
-            "%(count)d participation recorded as party here",
-            "%(count)d participations recorded as party here",
-            "count",
-        ),
-    ),
-    Metric.RATIFICATIONS: (
-        "consented_or_party",
-        ngettext_lazy(
-            "%(count)d participation recorded as ratified (party, or ratified awaiting "
-            "entry into force) here",
-            "%(count)d participations recorded as ratified (party, or ratified awaiting "
-            "entry into force) here",
-            "count",
-        ),
-    ),
-    Metric.SIGNATORIES: (
-        "signed",
-        ngettext_lazy(
-            "%(count)d state recorded here as having signed",
-            "%(count)d states recorded here as having signed",
-            "count",
-        ),
-    ),
-    Metric.PARTICIPANTS: (
-        "participating",
-        ngettext_lazy(
-            "%(count)d participation recorded as participating here",
-            "%(count)d participations recorded as participating here",
-            "count",
-        ),
-    ),
-    Metric.REQUIRED_RATIFICATIONS: (
-        "required_consented",
-        ngettext_lazy(
-            "%(count)d state required for entry into force recorded as ratified here",
-            "%(count)d states required for entry into force recorded as ratified here",
-            "count",
-        ),
-    ),
-}
-
-
-def compare_with_records(figure, records, records_on=None):
-    """Attach `records_held` (a count or None) and its sentence to a treaty-wide figure.
-
-    A figure stated as of a day is set beside the records on that same day (`records_on`,
-    {day: counts}; a month or a year counts at its last day); one without a date beside
-    the statuses stored today.
-    """
-    figure.records_held = None
-    figure.records_text = ""
-    figure.records_on = None
-    comparison = FIGURE_COMPARISONS.get(figure.metric)
-    if comparison is None or figure.country_id:
-        return figure
-    key, sentence = comparison
-    if figure.as_of is not None and records_on is not None:
-        figure.records_on = figure.as_of.end
-        records = records_on[figure.records_on]
-    figure.records_held = records[key]
-    figure.records_text = sentence % {"count": records[key]}
-    return figure
 
 
 def states_without_record(treaty):
@@ -257,14 +186,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         page = self.participation_page(context["filter_invalid"])
         participations = page.object_list
         actions = actions_of(participations)
-        figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
-        records = Participation.objects.for_treaty(treaty).records_held()
-        records_on = records_held_on(
-            treaty,
-            [f.as_of.end for f in figures if f.as_of and f.metric in FIGURE_COMPARISONS],
-        )
-        for figure in figures:
-            compare_with_records(figure, records, records_on)
+        figures, records = figures_beside_records(treaty)
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}

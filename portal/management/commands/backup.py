@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from core.backup import archive_name, default_backup_dir, describe_database, write_archive
+from portal.backup import archive_name, default_backup_dir, describe_database, write_archive
 
 
 class Command(BaseCommand):

@@ -10,6 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .views import describe_changes, public_changes
+
 FEED_LENGTH = 50
 
 
@@ -19,7 +21,7 @@ class ChangeFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         # Entry ids must be absolute and unique; the page's address with the change's anchor
         # is both, and stays the same however often the record changes again.
-        return {"changes_url": request.build_absolute_uri(reverse("core:change-list"))}
+        return {"changes_url": request.build_absolute_uri(reverse("portal:change-list"))}
 
     def title(self, obj):
         return _("Treaty Tracker: latest changes")
@@ -28,11 +30,9 @@ class ChangeFeed(Feed):
         return _("Records created, changed or deleted by the editors, newest first.")
 
     def link(self, obj):
-        return reverse("core:change-list")
+        return reverse("portal:change-list")
 
     def items(self, obj):
-        from .views import describe_changes, public_changes
-
         changes = describe_changes(public_changes()[:FEED_LENGTH])
         for change in changes:
             change.feed_guid = f"{obj['changes_url']}#change-{change.pk}"
@@ -42,7 +42,7 @@ class ChangeFeed(Feed):
         return f"{capfirst(item.get_kind_display())}: {item.model_label} — {item.object_repr}"
 
     def item_link(self, item):
-        return item.record_url or f"{reverse('core:change-list')}#change-{item.pk}"
+        return item.record_url or f"{reverse('portal:change-list')}#change-{item.pk}"
 
     def item_guid(self, item):
         return item.feed_guid

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from core.backup import describe_database, restore_archive
+from portal.backup import describe_database, restore_archive
 
 
 class Command(BaseCommand):

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
 
+from core.registry import site
+
 EXPORT_NAME_SUFFIX = "-export"
 # URL prefixes that are not public lists.
 SKIPPED_NAMESPACES = {"admin"}
@@ -35,15 +37,25 @@ def export_url_names(patterns=None, namespace="", prefix=""):
             yield namespace + pattern.name
 
 
-def public_exports():
-    """[(url name, path)] of the exports that take no URL arguments (the list exports)."""
-    exports = []
+def list_export_url_names():
+    """The URL names of every export that takes no URL arguments (the lists), as routed.
+
+    An export of one object needs an id in its URL and is not a list. The registry must
+    name each of these; a test holds the two together.
+    """
+    names = []
     for name in export_url_names():
         try:
-            exports.append((name, reverse(name)))
+            reverse(name)
         except NoReverseMatch:
-            continue  # an export of one object (needs an id in its URL), not a list
-    return exports
+            continue
+        names.append(name)
+    return names
+
+
+def public_exports():
+    """[(url name, path)] of the list exports every app declares in its part of the site."""
+    return [(name, reverse(name)) for name in site.exports()]
 
 
 def file_name(response, path):

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -6,9 +5,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from core.history import record_current_state
-
-# One fixture file per app, loaded in dependency order.
-SEED_ORDER = ["core", "treaties", "people", "recommendations"]
+from core.registry import site
 
 
 class Command(BaseCommand):
@@ -16,10 +13,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         fixture_dir = settings.FIXTURE_DIRS[0]
+        parts = site.parts()
+        # One fixture file per app, in the order the apps are installed (lowest first).
         files = [
-            str(fixture_dir / f"{label}.json")
-            for label in SEED_ORDER
-            if apps.is_installed(label) and (fixture_dir / f"{label}.json").exists()
+            str(fixture_dir / part.seed_fixture)
+            for part in parts
+            if part.seed_fixture and (fixture_dir / part.seed_fixture).exists()
         ]
         verbosity = options["verbosity"]
         with transaction.atomic():
@@ -28,16 +27,13 @@ class Command(BaseCommand):
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("loaddata", *files, verbosity=max(verbosity - 1, 0))
             # loaddata saves raw rows; derived values are brought up to date here.
-            for model in apps.get_models():
-                refresh = getattr(model, "refresh_derived_after_seed", None)
-                if refresh is not None:
-                    refresh()
-            # Apps may load more through their own path (the treaties' import files):
-            # each offers a `load_seed_imports` hook on its AppConfig.
-            for config in apps.get_app_configs():
-                load_imports = getattr(config, "load_seed_imports", None)
-                if load_imports is not None:
-                    for name, summary in load_imports(fixture_dir, verbosity=verbosity):
+            for part in parts:
+                if part.after_seed_fixtures is not None:
+                    part.after_seed_fixtures()
+            # Apps may load more through their own path (the treaties' import files).
+            for part in parts:
+                if part.load_seed_imports is not None:
+                    for name, summary in part.load_seed_imports(fixture_dir, verbosity=verbosity):
                         if verbosity > 1:
                             self.stdout.write(f"{name}: {summary}")
             # Give every seed row a first version, so later edits can be undone to it.

@@ -1,0 +1,16 @@
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from . import views
+from .feeds import ChangeFeed
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("changes/", views.ChangeListView.as_view(), name="change-list"),
+    path("changes/export.csv", views.ChangeExportView.as_view(), name="change-export"),
+    # Public pages only read: a feed answers 405 to anything but GET and HEAD, like the rest.
+    path("changes/feed/", require_safe(ChangeFeed()), name="change-feed"),
+    path("review/", views.ReviewView.as_view(), name="review"),
+]
