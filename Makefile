@@ -4,7 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: run test lint check pytest serve seed backup restore clean
+# pytest runs on two processes; a developer's later runs keep the test database
+# (--reuse-db; CI passes --create-db). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS    ?= --reuse-db
+
+.PHONY: run test lint check typecheck pytest serve seed backup restore clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +49,13 @@ check: $(VENV)/.installed
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-pytest: $(VENV)/.installed
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
-test: lint check pytest
+pytest: $(VENV)/.installed
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test: lint check typecheck pytest
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

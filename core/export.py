@@ -76,6 +76,19 @@ def attr(path):
     return get
 
 
+def source_slug(obj):
+    """The slug of the source a fact cites, or nothing."""
+    return obj.source.slug if obj.source_id else ""
+
+
+# The provenance of every fact, in every app's export: the source, where in it, as of when.
+PROVENANCE_COLUMNS = [
+    Column("source", source_slug),
+    Column("locator", attr("locator")),
+    Column("as_of", attr("as_of")),
+]
+
+
 class Echo:
     """A file-like object whose write returns the line, for csv.writer to stream through."""
 

@@ -1,4 +1,11 @@
-"""FilterSets of the core app's browse pages; the CSV export reuses them."""
+"""Filters every app's browse pages share, and the FilterSets of core's own lists.
+
+The shared pieces exist once, here: a year, a date written as YYYY-MM-DD, and a form that
+refuses a period whose end comes before its start. Each CSV export reuses its page's
+FilterSet, so a file holds exactly the rows the page lists.
+"""
+
+import datetime
 
 import django_filters
 from django import forms
@@ -8,13 +15,55 @@ from .history import tracked_models
 from .models import Change, Source, SourceKind, SourceLanguage
 from .registry import site
 
-# Years a publication-year filter accepts; anything else is a typo worth reporting.
+# Years a year filter accepts (arms control begins in the 20th century); anything else is
+# a typo worth reporting.
 MIN_YEAR = 1900
 MAX_YEAR = 2200
+ISO_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A year as a whole number between MIN_YEAR and MAX_YEAR."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date written as YYYY-MM-DD, whatever the active language's date formats."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
+        kwargs.setdefault("widget", date_input())
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2021-03-31.")}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class DateRangeForm(forms.Form):
+    """A filter form with a period `date_from`–`date_to`: its end may not come before its start."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start: datetime.date | None = cleaned.get("date_from")
+        end: datetime.date | None = cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                _(
+                    "The end of the period comes before its start (“from” must not be later than “to”)."  # noqa: E501
+                ),
+            )
+        return cleaned
 
 
 class SourceFilter(django_filters.FilterSet):
@@ -27,8 +76,6 @@ class SourceFilter(django_filters.FilterSet):
         label=_("Year published"),
         field_name="published_on",
         method="filter_year",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
     )
 
     class Meta:
@@ -64,27 +111,6 @@ def change_model_choices():
     return [(model._meta.label_lower, model._meta.verbose_name) for model in public_change_models()]
 
 
-class IsoDateFilter(django_filters.DateFilter):
-    """A date written as YYYY-MM-DD, whatever the active language's date formats."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        kwargs.setdefault(
-            "error_messages", {"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2021-03-31.")}
-        )
-        super().__init__(*args, **kwargs)
-
-
-class ChangeFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period comes before its start."))
-        return cleaned
-
-
 class ChangeFilter(django_filters.FilterSet):
     model = django_filters.ChoiceFilter(
         label=_("Record type"), choices=change_model_choices, method="filter_model"
@@ -104,7 +130,7 @@ class ChangeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Change
-        form = ChangeFilterForm
+        form = DateRangeForm
         fields = ["model", "kind", "date_from", "date_to"]
 
     def filter_model(self, queryset, name, value):

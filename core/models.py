@@ -146,10 +146,6 @@ class Provenance(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def has_source(self):
-        return self.source_id is not None
-
     def clean(self):
         from .dates import normalize_partial_dates
 

@@ -4,8 +4,7 @@ Ids and slugs are included so the files join with each other and with the
 recommendation files (`related_sessions` there holds session ids).
 """
 
-from core.export import Column, CsvExport, attr
-from treaties.exports import PROVENANCE_COLUMNS
+from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr
 
 # Several values in one cell (a person's roles) are joined with this separator.
 JOIN = " | "

@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
+
 from .models import (
     Membership,
     MembershipRole,
@@ -19,18 +21,6 @@ from .models import (
     SessionKind,
     StudyGroup,
 )
-
-MIN_YEAR = 1900
-MAX_YEAR = 2200
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", MIN_YEAR)
-        kwargs.setdefault("max_value", MAX_YEAR)
-        super().__init__(*args, **kwargs)
 
 
 def slug_choice_filter(queryset, label, message, filter_class=None, **kwargs):

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -310,9 +310,6 @@ class SessionQuerySet(models.QuerySet):
                 "items", queryset=SessionItem.objects.select_related("speaker").order_by("order")
             )
         )
-
-    def with_item_counts(self):
-        return self.annotate(item_count=Count("items", distinct=True))
 
     def with_group(self):
         return self.select_related("group", "source")

@@ -4,8 +4,7 @@
 `number` it identifies the recommendation as printed, `recommendation_id` joins the files.
 """
 
-from core.export import Column, CsvExport, attr
-from treaties.exports import source_slug
+from core.export import Column, CsvExport, attr, source_slug
 
 
 class RecommendationExport(CsvExport):

@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from core.models import Source
-from people.filters import YearFilter
 from treaties.models import Treaty
 
 from .models import Footnote, Recommendation, RecommendationStatus, RecommendationUpdate

@@ -34,12 +34,6 @@ class RecommendationQuerySet(models.QuerySet):
     def status_counts(self):
         return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
 
-    def with_last_update(self):
-        latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
-            "-date_on", "-pk"
-        )
-        return self.annotate(last_update_on=Subquery(latest.values("date_on")[:1]))
-
     def without_update_since(self, day):
         """Recommendations with no status update on or after `day`.
 
@@ -88,23 +82,12 @@ class RecommendationQuerySet(models.QuerySet):
     def with_status(self, status):
         return self.filter(status=status)
 
-    def from_source(self, source):
-        return self.filter(source=source)
-
     def published_in(self, year):
         """Recommendations whose source publication appeared in `year`."""
         return self.filter(source__published_on__year=year)
 
     def for_treaty(self, treaty):
         return self.filter(related_treaties=treaty)
-
-    def for_session(self, session):
-        return self.filter(related_sessions=session)
-
-
-class FootnoteQuerySet(models.QuerySet):
-    def with_recommendation(self):
-        return self.select_related("recommendation", "recommendation__source")
 
 
 class RecommendationUpdateQuerySet(models.QuerySet):
@@ -194,8 +177,6 @@ class Footnote(LocalizedMixin, Versioned, models.Model):
     text_ja = models.TextField(_("text (Japanese, as published)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
-
-    objects = FootnoteQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from treaties.models import Country, Participation, ReportedFigure, Treaty, TreatyAction
-from treaties.status import records_held_on
+from treaties.records import records_held_on
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.factories import (
     TreatyFactory,
 )
 from treaties.models import ActionType, Participation, ParticipationStatus, Treaty
-from treaties.status import statuses_on
+from treaties.records import statuses_on
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -1,17 +1,6 @@
 """CSV columns of the treaty app's lists (public exports and admin actions)."""
 
-from core.export import Column, CsvExport, attr
-
-
-def source_slug(obj):
-    return obj.source.slug if obj.source_id else ""
-
-
-PROVENANCE_COLUMNS = [
-    Column("source", source_slug),
-    Column("locator", attr("locator")),
-    Column("as_of", attr("as_of")),
-]
+from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr
 
 
 class TreatyExport(CsvExport):

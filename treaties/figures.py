@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.utils.translation import ngettext_lazy
 
 from .models import Metric, Participation, ReportedFigure, Treaty
-from .status import records_held_on
+from .records import records_held_on
 
 # Reported figures that a count of participation records can be set against:
 # metric -> (key of ParticipationQuerySet.records_held(), the sentence saying the count).

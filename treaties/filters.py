@@ -13,6 +13,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.dates import years_before
+from core.filters import (
+    ISO_DATE_FORMATS,
+    MIN_YEAR,
+    DateRangeForm,
+    IsoDateFilter,
+    YearFilter,
+    date_input,
+)
+
 from .models import (
     RATIFIED_STATUSES,
     ActionType,
@@ -31,17 +41,11 @@ from .models import (
     TreatyStatus,
     today,
 )
-from .status import statuses_by_participation
+from .records import statuses_by_participation
 
-ISO_DATE_FORMATS = ["%Y-%m-%d"]
 YES_NO = [("true", _("yes")), ("false", _("no"))]
-# Earliest and latest years a year filter accepts: arms control begins in the 20th century.
-MIN_YEAR = 1900
-MAX_YEAR = 2200
-
-
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# How far from today an "as of" day may lie, either way.
+AS_OF_RANGE_YEARS = 100
 
 
 class CountryCodeField(forms.CharField):
@@ -70,22 +74,6 @@ class CountryCodeField(forms.CharField):
 
 class CountryCodeFilter(django_filters.CharFilter):
     field_class = CountryCodeField
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-class IsoDateFilter(django_filters.DateFilter):
-    """A date written as YYYY-MM-DD, whatever the active language's date formats."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
-        kwargs.setdefault("widget", date_input())
-        kwargs.setdefault(
-            "error_messages", {"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2021-03-31.")}
-        )
-        super().__init__(*args, **kwargs)
 
 
 def treaty_choice_filter(field_name="treaty", **kwargs):
@@ -165,11 +153,7 @@ class AsOfField(forms.DateField):
         if value is None:
             return
         earliest = datetime.date(MIN_YEAR, 1, 1)
-        now = today()
-        try:
-            latest = now.replace(year=now.year + 100)
-        except ValueError:  # 29 February
-            latest = now.replace(year=now.year + 100, day=28)
+        latest = years_before(today(), -AS_OF_RANGE_YEARS)
         if not earliest <= value <= latest:
             raise ValidationError(
                 self.error_messages["range"],
@@ -294,26 +278,11 @@ class TreatyParticipationFilter(ParticipationStatusFilterSet):
         return data
 
 
-class TreatyEventForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            raise ValidationError(_("“from” must not be later than “to”."))
-        return cleaned
-
-
 class TreatyEventFilter(django_filters.FilterSet):
     treaty = treaty_choice_filter()
     country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=EventKind.choices)
-    year = YearFilter(
-        label=_("year"),
-        field_name="date_on",
-        lookup_expr="year",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
+    year = YearFilter(label=_("year"), field_name="date_on", lookup_expr="year")
     date_from = IsoDateFilter(label=_("from"), field_name="date_on", lookup_expr="gte")
     date_to = IsoDateFilter(label=_("to"), field_name="date_on", lookup_expr="lte")
     order = django_filters.ChoiceFilter(
@@ -325,7 +294,7 @@ class TreatyEventFilter(django_filters.FilterSet):
 
     class Meta:
         model = TreatyEvent
-        form = TreatyEventForm
+        form = DateRangeForm
         fields = ["treaty", "country", "kind", "year", "date_from", "date_to", "order"]
 
     def by_country(self, queryset, name, value):

@@ -19,6 +19,13 @@ from core.dates import (
 from core.i18n import LocalizedMixin
 from core.models import Provenance, Versioned
 
+from .choices import (
+    RATIFIED_STATUSES,
+    ActionType,
+    ParticipationStatus,
+)
+from .status import derive_status, validate_sequence
+
 # A reported figure stated longer ago than this is probably out of date.
 STALE_AFTER_YEARS = 3
 
@@ -395,21 +402,6 @@ class Country(Versioned, models.Model):
         return reverse("treaties:country-detail", args=[self.iso2])
 
 
-class ParticipationStatus(models.TextChoices):
-    NOT_SIGNED = "not_signed", _("not signed")
-    SIGNATORY = "signatory", _("signatory")
-    CONSENTED = "consented", _("ratified, not yet in force")
-    PARTY = "party", _("party")
-    PARTICIPATING = "participating", _("participating")
-    SUSPENDED = "suspended", _("suspended")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    FORMER_PARTY = "former_party", _("party until the treaty expired")
-
-
-# A state that has consented to be bound: ratified (or acceded …), in force or not yet.
-RATIFIED_STATUSES = (ParticipationStatus.CONSENTED, ParticipationStatus.PARTY)
-
-
 class ParticipationQuerySet(models.QuerySet):
     def get_by_natural_key(self, treaty_slug, country_code):
         return self.get(treaty__slug=treaty_slug, country__code=country_code.upper())
@@ -425,11 +417,6 @@ class ParticipationQuerySet(models.QuerySet):
 
     def with_treaty(self):
         return self.select_related("treaty")
-
-    def with_actions(self):
-        return self.prefetch_related(
-            models.Prefetch("actions", queryset=TreatyAction.objects.order_by("date_on", "pk"))
-        )
 
     def required_for_entry_into_force(self):
         return self.filter(required_for_entry_into_force=True)
@@ -530,31 +517,10 @@ class Participation(LocalizedMixin, Versioned, Provenance):
     def get_absolute_url(self):
         return self.country.get_absolute_url()
 
-    @property
-    def is_party(self):
-        return self.status == ParticipationStatus.PARTY
-
     def status_on(self, day, actions=None):
-        from .status import derive_status
-
         if actions is None:
             actions = list(self.actions.order_by("date_on", "pk"))
         return derive_status(self.treaty, actions, day)
-
-    @classmethod
-    def refresh_derived_after_seed(cls):
-        """Recompute every stored status from the actions (after a raw fixture load)."""
-        from .status import statuses_by_participation
-
-        participations = list(cls.objects.select_related("treaty"))
-        statuses = statuses_by_participation(participations, today())
-        changed = []
-        for participation in participations:
-            status = statuses[participation.pk]
-            if status != participation.status:
-                participation.status = status
-                changed.append(participation)
-        cls.objects.bulk_update(changed, ["status"], batch_size=500)
 
     def refresh_status(self, save=True, on=None):
         """Recompute the stored status from the actions, as of today (or `on`).
@@ -568,36 +534,6 @@ class Participation(LocalizedMixin, Versioned, Provenance):
             if save and self.pk:
                 self.save(update_fields=["status", "updated_at"])
         return self.status
-
-
-class ActionType(models.TextChoices):
-    SIGNATURE = "signature", _("signature")
-    RATIFICATION = "ratification", _("ratification")
-    ACCEPTANCE = "acceptance", _("acceptance")
-    APPROVAL = "approval", _("approval")
-    ACCESSION = "accession", _("accession")
-    SUCCESSION = "succession", _("succession")
-    ADMISSION = "admission", _("admission (regimes, political agreements)")
-    WITHDRAWAL = "withdrawal", _("withdrawal")
-    REVOCATION = "revocation", _("revocation of ratification")
-    SUSPENSION = "suspension", _("suspension")
-
-
-# Acts by which a state consents to be bound (or joins a regime).
-CONSENT_TYPES = frozenset(
-    {
-        ActionType.RATIFICATION,
-        ActionType.ACCEPTANCE,
-        ActionType.APPROVAL,
-        ActionType.ACCESSION,
-        ActionType.SUCCESSION,
-        ActionType.ADMISSION,
-    }
-)
-# Consent given on top of an earlier signature.
-CONSENT_AFTER_SIGNATURE = frozenset(
-    {ActionType.RATIFICATION, ActionType.ACCEPTANCE, ActionType.APPROVAL}
-)
 
 
 class TreatyActionQuerySet(models.QuerySet):
@@ -681,8 +617,6 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
             or self.date_on is None
         ):
             return
-        from .status import validate_sequence
-
         others = [
             a for a in self.participation.actions.order_by("date_on", "pk") if a.pk != self.pk
         ]

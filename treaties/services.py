@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import Participation, Treaty, today
-from .status import statuses_by_participation
+from .records import statuses_by_participation
 
 REFRESH_REASON = "status refreshed"
 

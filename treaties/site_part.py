@@ -7,12 +7,13 @@ from core.registry import Facts, SitePart
 
 from . import review
 from .models import Country, Participation, ReportedFigure, Treaty, TreatyAction, TreatyEvent
+from .records import refresh_statuses_after_seed
 from .seed import load_imports
 
 PART = SitePart(
     label="treaties",
     seed_fixture="treaties.json",
-    after_seed_fixtures=Participation.refresh_derived_after_seed,
+    after_seed_fixtures=refresh_statuses_after_seed,
     load_seed_imports=load_imports,
     facts=[
         Facts(

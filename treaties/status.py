@@ -1,4 +1,7 @@
-"""A country's standing towards a treaty, computed from its dated actions.
+"""A country's standing towards a treaty, derived from its dated actions: no query here.
+
+Pure functions of a treaty and its acts (duck-typed), so the models can use them; the
+queries that gather the acts are in `records.py`.
 
 The stored `Participation.status` is this computation as of today; the treaty page's
 "as of" view runs it for any past day. An action counts from the day it takes effect:
@@ -6,21 +9,18 @@ its effective date where one is recorded, else the last day its stated date coul
 mean (an act dated only "June 1976" is certain from 30 June 1976).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import (
+from .choices import (
     CONSENT_AFTER_SIGNATURE,
     CONSENT_TYPES,
     RATIFIED_STATUSES,
     ActionType,
-    Participation,
     ParticipationStatus,
-    TreatyAction,
 )
 
 
@@ -87,31 +87,6 @@ def derive_status(treaty, actions, day):
     return status
 
 
-def statuses_on(treaty, day, participations=None):
-    """{participation pk: status on `day`} for every participation of a treaty, in two queries."""
-    if participations is None:
-        participations = list(Participation.objects.for_treaty(treaty))
-    for participation in participations:
-        participation.treaty = treaty
-    return statuses_by_participation(participations, day)
-
-
-def acts_by_participation(actions):
-    """{participation pk: its acts in chronological order}, from one query over `actions`."""
-    grouped = defaultdict(list)
-    for action in actions.order_by("date_on", "pk"):
-        grouped[action.participation_id].append(action)
-    return grouped
-
-
-def statuses_by_participation(participations, day):
-    """{participation pk: status on `day`}, each from its own treaty, in one query."""
-    acts = acts_by_participation(
-        TreatyAction.objects.filter(participation__in=[p.pk for p in participations])
-    )
-    return {p.pk: derive_status(p.treaty, acts[p.pk], day) for p in participations}
-
-
 def count_statuses(participations, statuses, signed=frozenset()):
     """The counts of `ParticipationQuerySet.records_held()`, for statuses computed on a day.
 
@@ -131,31 +106,6 @@ def count_statuses(participations, statuses, signed=frozenset()):
             if participation.required_for_entry_into_force:
                 counts["required_consented"] += 1
     return counts
-
-
-def records_held_on(treaty, days):
-    """{day: records_held counts on that day} for a treaty, in two queries whatever the days."""
-    days = sorted(set(days))
-    if not days:
-        return {}
-    participations = list(Participation.objects.for_treaty(treaty).order_by())
-    for participation in participations:
-        participation.treaty = treaty
-    by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
-    return {
-        day: count_statuses(
-            participations,
-            {p.pk: derive_status(treaty, by_participation[p.pk], day) for p in participations},
-            signed={
-                pk
-                for pk, acts in by_participation.items()
-                if any(
-                    a.action_type == ActionType.SIGNATURE and a.takes_effect <= day for a in acts
-                )
-            },
-        )
-        for day in days
-    }
 
 
 def validate_sequence(treaty, actions):

@@ -29,13 +29,6 @@ def pdate(value):
     return PartialDate(value).display(get_language())
 
 
-@register.filter
-def isodate(value):
-    if isinstance(value, PartialDate):
-        return value.iso()
-    return value.isoformat() if value else ""
-
-
 @register.inclusion_tag("includes/provenance.html")
 def provenance(fact, sources=None):
     """Where a fact came from and how old it is: source link, locator, as-of date.

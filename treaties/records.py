@@ -1,0 +1,77 @@
+"""Statuses on a day, computed from the stored acts in a fixed number of queries.
+
+`status.py` derives a status from a participation's acts; this module fetches the acts of
+many participations at once and applies it, for a day in the past or the future.
+"""
+
+from collections import defaultdict
+
+from .choices import ActionType
+from .models import Participation, TreatyAction, today
+from .status import count_statuses, derive_status
+
+
+def statuses_on(treaty, day, participations=None):
+    """{participation pk: status on `day`} for every participation of a treaty, in two queries."""
+    if participations is None:
+        participations = list(Participation.objects.for_treaty(treaty))
+    for participation in participations:
+        participation.treaty = treaty
+    return statuses_by_participation(participations, day)
+
+
+def acts_by_participation(actions):
+    """{participation pk: its acts in chronological order}, from one query over `actions`."""
+    grouped = defaultdict(list)
+    for action in actions.order_by("date_on", "pk"):
+        grouped[action.participation_id].append(action)
+    return grouped
+
+
+def statuses_by_participation(participations, day):
+    """{participation pk: status on `day`}, each from its own treaty, in one query."""
+    acts = acts_by_participation(
+        TreatyAction.objects.filter(participation__in=[p.pk for p in participations])
+    )
+    return {p.pk: derive_status(p.treaty, acts[p.pk], day) for p in participations}
+
+
+def records_held_on(treaty, days):
+    """{day: records_held counts on that day} for a treaty, in two queries whatever the days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    participations = list(Participation.objects.for_treaty(treaty).order_by())
+    for participation in participations:
+        participation.treaty = treaty
+    by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
+    return {
+        day: count_statuses(
+            participations,
+            {p.pk: derive_status(treaty, by_participation[p.pk], day) for p in participations},
+            signed={
+                pk
+                for pk, acts in by_participation.items()
+                if any(
+                    a.action_type == ActionType.SIGNATURE and a.takes_effect <= day for a in acts
+                )
+            },
+        )
+        for day in days
+    }
+
+
+def refresh_statuses_after_seed():
+    """Recompute every stored status from the actions (after a raw fixture load).
+
+    No version is written: the seed load records one "seed data" version per row after.
+    """
+    participations = list(Participation.objects.select_related("treaty"))
+    statuses = statuses_by_participation(participations, today())
+    changed = []
+    for participation in participations:
+        status = statuses[participation.pk]
+        if status != participation.status:
+            participation.status = status
+            changed.append(participation)
+    Participation.objects.bulk_update(changed, ["status"], batch_size=500)
