@@ -11,7 +11,7 @@ class Versioned(models.Model):
     """A version number that every save raises, so an edit made on a stale copy is caught.
 
     The admin sends the version it showed with each form and refuses a save when the
-    row has moved on since (see core.admin_base); fixture loads keep the stored number.
+    row has moved on since (see core.admin_locking); fixture loads keep the stored number.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

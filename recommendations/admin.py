@@ -3,15 +3,16 @@
 A recommendation's current status is never typed: it is the status of its latest
 update. Updates are therefore only ever added (through
 `services.recommendation_set_status`, which writes the row and the current status in
-one transaction) or deleted (after which the status is recomputed); an update already
-recorded cannot be edited in place, so the history stays a record of what was known when.
-A deleted update can be restored from the admin's deleted records, as it was recorded.
+one transaction) or deleted (through `services.recommendation_delete_updates`, which
+recomputes the status); an update already recorded cannot be edited in place, so the
+history stays a record of what was known when. A deleted update can be restored from the
+admin's deleted records, as it was recorded. Whatever adds or deletes updates, or
+recomputes a status, the admin leaves to these services.
 """
 
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import update_change_reason
 
 from core.admin_base import ContentAdmin, ContentTabularInline
 from core.export import admin_csv_action
@@ -19,7 +20,11 @@ from core.export import admin_csv_action
 from .exports import FootnoteExport, RecommendationExport, RecommendationUpdateExport
 from .forms import RecommendationUpdateForm
 from .models import Footnote, Recommendation, RecommendationUpdate
-from .services import recommendation_refresh_status, recommendation_set_status
+from .services import (
+    recommendation_delete_updates,
+    recommendation_refresh_status,
+    recommendation_set_status,
+)
 
 UPDATE_FIELDS = ["date", "status", "note_ja", "note_en", "evidence", "locator"]
 
@@ -28,8 +33,8 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def record_update(recommendation, update, reason=None):
-    """Record an unsaved update built by a form, through the service."""
-    created = recommendation_set_status(
+    """Record an unsaved update built by a form, through the service; returns the row saved."""
+    return recommendation_set_status(
         recommendation=recommendation,
         status=update.status,
         date=update.date,
@@ -37,22 +42,8 @@ def record_update(recommendation, update, reason=None):
         note_en=update.note_en,
         evidence=update.evidence,
         locator=update.locator,
+        reason=reason,
     )
-    if reason:
-        # The service saves a row of its own; the editor's reason goes on its first version.
-        update_change_reason(created, reason)
-    return created
-
-
-def delete_updates(updates, reason=None):
-    """Delete updates and bring each affected recommendation's status back in line."""
-    with transaction.atomic():
-        recommendations = {update.recommendation_id: update.recommendation for update in updates}
-        for update in updates:
-            update._change_reason = reason
-            update.delete()
-        for recommendation in recommendations.values():
-            recommendation_refresh_status(recommendation=recommendation)
 
 
 class FootnoteInline(ContentTabularInline):
@@ -148,7 +139,7 @@ class RecommendationAdmin(ContentAdmin):
         # commit=False: nothing is written here; new rows go through the service below.
         formset.save(commit=False)
         if formset.deleted_objects:
-            delete_updates(formset.deleted_objects, reason)
+            recommendation_delete_updates(updates=formset.deleted_objects, reason=reason)
         created = [record_update(recommendation, update, reason) for update in formset.new_objects]
         # The change message in the admin log lists what was actually recorded.
         formset.new_objects = created
@@ -202,7 +193,7 @@ class RecommendationUpdateAdmin(ContentAdmin):
         recommendation_refresh_status(recommendation=obj.recommendation)
 
     def delete_model(self, request, obj):
-        delete_updates([obj], self.change_reason(request))
+        recommendation_delete_updates(updates=[obj], reason=self.change_reason(request))
 
     def delete_queryset(self, request, queryset):
-        delete_updates(list(queryset.select_related("recommendation")))
+        recommendation_delete_updates(updates=queryset.select_related("recommendation"))

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from core.admin_base import ContentAdmin, VersionedInlineMixin
+from core.admin_base import ContentAdmin
+from core.admin_locking import VersionedInlineMixin
 from core.dates import PartialDate
 from core.editors import EDITORS_GROUP
 from recommendations.models import Recommendation, RecommendationUpdate

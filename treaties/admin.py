@@ -4,12 +4,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from core.admin_base import (
-    ContentAdmin,
-    ContentTabularInline,
-    VersionedInlineFormSet,
-    VersionedModelForm,
-)
+from core.admin_base import ContentAdmin, ContentTabularInline
+from core.admin_locking import VersionedInlineFormSet, VersionedModelForm
 from core.export import admin_csv_action
 
 from .admin_import import ImportBatchAdmin
