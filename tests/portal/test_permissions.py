@@ -121,7 +121,7 @@ def test_an_anonymous_visitor_cannot_open_an_admin_change_page(client, participa
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-# Anonymous writes to every public page (405) are tested in tests/test_public_methods.py,
+# Anonymous writes to every public page (405) are tested in tests/portal/test_public_methods.py,
 # over every URL pattern of the site.
 
 

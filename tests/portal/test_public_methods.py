@@ -50,7 +50,7 @@ def concrete_url(name, route, callback):
     model = view_model(callback)
     assert model is not None, (
         f"{name} ({route}) takes arguments and its view names no model: "
-        "teach tests/test_public_methods.py how to build its URL"
+        "teach tests/portal/test_public_methods.py how to build its URL"
     )
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the seed data holds no {model._meta.label} for {name}"

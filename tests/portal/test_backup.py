@@ -103,7 +103,7 @@ def run_python(database_url, code):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-FACTS_CODE = "import json, tests.test_backup as t; print(json.dumps(t.database_facts()))"
+FACTS_CODE = "import json, tests.portal.test_backup as t; print(json.dumps(t.database_facts()))"
 
 
 def database_facts():

@@ -1,4 +1,4 @@
-"""Status lists as public pages print them import as they are (tests/data/README.md)."""
+"""Status lists as public pages print them import as they are (tests/treaties/data/README.md)."""
 
 import datetime
 from pathlib import Path

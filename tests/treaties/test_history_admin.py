@@ -30,7 +30,7 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
-from tests.test_conflicts import admin_form_data, change_url, open_change_page, saved
+from tests.treaties.test_conflicts import admin_form_data, change_url, open_change_page, saved
 from treaties.models import ImportBatch, Participation, Treaty, TreatyAction, TreatyEvent
 
 pytestmark = pytest.mark.django_db
