@@ -1,64 +1,27 @@
-"""CSV exports of the people, session and recommendation lists."""
+"""CSV exports of the people, membership, session and session item lists: every row,
+bounded queries, the list filters, and bad input."""
 
-import csv
 import datetime
-import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.dates import PartialDate
 from core.views_base import PAGE_SIZE
 from people.exports import MembershipExport, PersonExport, SessionExport, SessionItemExport
 from people.models import Membership
-from recommendations.exports import (
-    FootnoteExport,
-    RecommendationExport,
-    RecommendationUpdateExport,
-)
-from recommendations.models import Recommendation
-from recommendations.services import recommendation_set_status
 from tests.factories import (
-    FootnoteFactory,
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
-    RecommendationFactory,
     SessionFactory,
     SessionItemFactory,
-    SourceFactory,
     StudyGroupFactory,
-    TreatyFactory,
 )
+from tests.helpers import export_queries, read_csv
 
 pytestmark = pytest.mark.django_db
 
-Status = Recommendation.Status
 MANY = PAGE_SIZE + 10
-
-
-def read_csv(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    content = b"".join(response.streaming_content).decode("utf-8")
-    assert content.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(content[1:])))
-
-
-def header_of(response):
-    content = b"".join(response.streaming_content).decode("utf-8")
-    return next(csv.reader(io.StringIO(content[1:])))
-
-
-def export_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200
-        b"".join(response.streaming_content)  # the rows are read while streaming
-    return len(queries)
 
 
 # Row makers: each adds `count` rows of the export's kind.
@@ -86,38 +49,11 @@ def add_session_items(count):
         SessionItemFactory(session=session, speaker=PersonFactory())
 
 
-def add_recommendations(count):
-    treaty = TreatyFactory()
-    session = SessionFactory()
-    for _ in range(count):
-        RecommendationFactory(related_treaties=[treaty], related_sessions=[session])
-
-
-def add_footnotes(count):
-    recommendation = RecommendationFactory()
-    for _ in range(count):
-        FootnoteFactory(recommendation=recommendation)
-
-
-def add_updates(count):
-    recommendation = RecommendationFactory()
-    for n in range(count):
-        recommendation_set_status(
-            recommendation=recommendation,
-            status=Status.UNDER_CONSIDERATION,
-            date=PartialDate(datetime.date(2024, 1 + n % 12, 1), "month"),
-            evidence=SourceFactory(),
-        )
-
-
 EXPORTS = [
     ("people:person-export", PersonExport, add_people),
     ("people:membership-export", MembershipExport, add_memberships),
     ("people:session-export", SessionExport, add_sessions),
     ("people:session-item-export", SessionItemExport, add_session_items),
-    ("recommendations:recommendation-export", RecommendationExport, add_recommendations),
-    ("recommendations:footnote-export", FootnoteExport, add_footnotes),
-    ("recommendations:update-export", RecommendationUpdateExport, add_updates),
 ]
 EXPORT_IDS = [name for name, _, _ in EXPORTS]
 
@@ -157,12 +93,6 @@ def test_export_queries_do_not_grow_with_rows(
         ("/sessions/export.csv?kind=party", "kind: Select a valid choice"),
         ("/sessions/items/export.csv?session=abc", "There is no session with this id."),
         ("/sessions/items/export.csv?speaker=nobody", "There is no person with this slug."),
-        ("/recommendations/export.csv?status=forgotten", "status: Select a valid choice"),
-        ("/recommendations/export.csv?treaty=salt-iii", "There is no treaty with this slug"),
-        ("/recommendations/footnotes/export.csv?recommendation=999999", "no recommendation"),
-        ("/recommendations/footnotes/export.csv?recommendation=one", "no recommendation"),
-        ("/recommendations/updates/export.csv?update_status=x", "Select a valid choice"),
-        ("/recommendations/updates/export.csv?year=x", "Enter a whole number."),
     ],
 )
 def test_invalid_filters_give_a_plain_text_400(client, url, message):
@@ -287,99 +217,3 @@ def test_session_exports_give_dates_at_precision_and_honour_the_filters(client, 
     items = read_csv(client.get("/sessions/items/export.csv?speaker=suzuki-tatsujiro"))
     assert [row["title_en"] for row in items] == ["Arms control"]
     assert read_csv(client.get("/sessions/items/export.csv?year=2024")) == []
-
-
-# -- recommendations -------------------------------------------------------------------
-
-
-@pytest.fixture
-def published(db):
-    emergency = SourceFactory(
-        slug="spf-2024-emergency",
-        kind="policy_recommendation",
-        published_on=datetime.date(2024, 4, 1),
-        published_precision="month",
-    )
-    npt = TreatyFactory(slug="npt")
-    trip = SessionFactory(fieldwork=True)
-    first = RecommendationFactory(
-        source=emergency,
-        number=1,
-        title_en='=HYPERLINK("http://evil.example")',
-        title_ja="核の不使用継続",
-        related_treaties=[npt],
-        related_sessions=[trip],
-    )
-    second = RecommendationFactory(source=emergency, number=2, title_en="Track 2 dialogue")
-    FootnoteFactory(recommendation=first, number=1, url="https://www.armscontrol.org/act/2023-12")
-    FootnoteFactory(recommendation=second, number=5)
-    recommendation_set_status(
-        recommendation=second,
-        status=Status.UNDER_CONSIDERATION,
-        date=PartialDate(datetime.date(2024, 4, 1), "month"),
-        evidence=emergency,
-        note_en="-1 for now",
-    )
-    recommendation_set_status(
-        recommendation=second,
-        status=Status.IMPLEMENTED,
-        date=PartialDate(datetime.date(2025, 1, 1), "year"),
-    )
-    return {"first": first, "second": second, "npt": npt, "trip": trip}
-
-
-def test_recommendation_export_has_ids_slugs_and_neutralized_cells(client, published):
-    rows = {row["number"]: row for row in read_csv(client.get("/recommendations/export.csv"))}
-    first, second = rows["1"], rows["2"]
-    assert first["id"] == str(published["first"].pk)
-    assert first["source"] == "spf-2024-emergency"
-    assert first["source_published"] == "2024-04"
-    assert first["title_en"] == '\'=HYPERLINK("http://evil.example")'
-    assert first["title_ja"] == "核の不使用継続"
-    assert first["related_treaties"] == "npt"
-    assert first["related_sessions"] == str(published["trip"].pk)
-    assert first["status"] == "proposed"
-    assert second["status"] == "implemented"
-
-
-@pytest.mark.parametrize(
-    "query, numbers",
-    [
-        ("status=implemented", {"2"}),
-        ("treaty=npt", {"1"}),
-        ("source=spf-2024-emergency", {"1", "2"}),
-        ("year=2024", {"1", "2"}),
-        ("year=2023", set()),
-        ("q=track", {"2"}),
-    ],
-)
-def test_recommendation_exports_honour_the_list_filters(client, published, query, numbers):
-    recommendations = read_csv(client.get(f"/recommendations/export.csv?{query}"))
-    assert {row["number"] for row in recommendations} == numbers
-    footnotes = read_csv(client.get(f"/recommendations/footnotes/export.csv?{query}"))
-    assert {row["recommendation_number"] for row in footnotes} == numbers
-    updates = read_csv(client.get(f"/recommendations/updates/export.csv?{query}"))
-    assert {row["recommendation_number"] for row in updates} == numbers & {"2"}
-
-
-def test_footnote_export_gives_number_text_and_url(client, published):
-    first = published["first"]
-    rows = read_csv(client.get(f"/recommendations/footnotes/export.csv?recommendation={first.pk}"))
-    assert len(rows) == 1
-    assert rows[0]["recommendation_id"] == str(first.pk)
-    assert rows[0]["number"] == "1"
-    assert rows[0]["url"] == "https://www.armscontrol.org/act/2023-12"
-    assert rows[0]["source"] == "spf-2024-emergency"
-
-
-def test_update_export_gives_the_history_at_its_precision(client, published):
-    second = published["second"]
-    rows = read_csv(client.get(f"/recommendations/updates/export.csv?recommendation={second.pk}"))
-    assert [(row["date"], row["status"]) for row in rows] == [
-        ("2024-04", "under_consideration"),
-        ("2025", "implemented"),
-    ]
-    assert rows[0]["evidence"] == "spf-2024-emergency"
-    assert rows[0]["note_en"] == "'-1 for now"
-    rows = read_csv(client.get("/recommendations/updates/export.csv?update_status=implemented"))
-    assert [row["date"] for row in rows] == ["2025"]

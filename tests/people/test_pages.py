@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import PartialDate
@@ -19,22 +17,12 @@ from tests.factories import (
     SessionItemFactory,
     StudyGroupFactory,
 )
+from tests.helpers import count_queries, html
 
 pytestmark = pytest.mark.django_db
 
 PERSON_LIST = reverse("people:person-list")
 SESSION_LIST = reverse("people:session-list")
-
-
-def html(response):
-    return response.content.decode()
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(queries)
 
 
 @pytest.fixture
@@ -358,19 +346,19 @@ def make_sessions(group, count):
 
 def test_person_list_queries_do_not_grow_with_rows(client, group, django_assert_max_num_queries):
     make_people(group, 5)
-    few = query_count(client, PERSON_LIST)
+    few = count_queries(client, PERSON_LIST)
     make_people(group, 50)
-    assert query_count(client, PERSON_LIST) == few
-    assert query_count(client, f"{PERSON_LIST}?role=member&page=2") <= few + 1
+    assert count_queries(client, PERSON_LIST) == few
+    assert count_queries(client, f"{PERSON_LIST}?role=member&page=2") <= few + 1
     with django_assert_max_num_queries(10):
         client.get(PERSON_LIST)
 
 
 def test_session_list_queries_do_not_grow_with_rows(client, group, django_assert_max_num_queries):
     make_sessions(group, 5)
-    few = query_count(client, SESSION_LIST)
+    few = count_queries(client, SESSION_LIST)
     make_sessions(group, 50)
-    assert query_count(client, SESSION_LIST) == few
+    assert count_queries(client, SESSION_LIST) == few
     with django_assert_max_num_queries(10):
         client.get(SESSION_LIST)
 
@@ -387,9 +375,9 @@ def test_person_page_queries_do_not_grow_with_roles_and_talks(
             SessionItemFactory(session=session, speaker=person)
 
     add(5)
-    few = query_count(client, person.get_absolute_url())
+    few = count_queries(client, person.get_absolute_url())
     add(50)
-    assert query_count(client, person.get_absolute_url()) == few
+    assert count_queries(client, person.get_absolute_url()) == few
     with django_assert_max_num_queries(10):
         client.get(person.get_absolute_url())
 
@@ -406,9 +394,9 @@ def test_session_page_queries_do_not_grow_with_items_and_links(
             RecommendationFactory().related_sessions.add(session)
 
     add(5)
-    few = query_count(client, session.get_absolute_url())
+    few = count_queries(client, session.get_absolute_url())
     add(50)
-    assert query_count(client, session.get_absolute_url()) == few
+    assert count_queries(client, session.get_absolute_url()) == few
     assert Session.objects.get(pk=session.pk).items.count() == 55
     with django_assert_max_num_queries(10):
         client.get(session.get_absolute_url())

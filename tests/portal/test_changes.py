@@ -1,21 +1,18 @@
-"""The public change log: a row per version, the /changes/ page, its CSV export and Atom feed."""
+"""The public change log: the /changes/ page and its filters, its CSV export and Atom
+feed, none naming the editor or the reason, all read-only and with bounded queries.
 
-import csv
+The Change rows themselves (one per version) are checked in tests/core/test_change_log.py.
+"""
+
 import datetime
-import io
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.export import BOM
-from core.history import record_current_state
 from core.models import Change
 from tests.factories import (
     CountryFactory,
@@ -25,6 +22,7 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
+from tests.helpers import changes_of, count_queries, csv_rows, text
 from treaties.models import Participation, Treaty
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +36,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CHANGE_LIST_MAX_QUERIES = 10
 
 
-def changes_of(obj):
-    return Change.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    ).order_by("changed_at", "pk")
-
-
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
-
-
 def row(html, change):
     match = re.search(rf'<tr id="change-{change.pk}"[^>]*>(.*?)</tr>', html, re.S)
     assert match, f"change {change.pk} is not listed"
@@ -57,12 +45,6 @@ def row(html, change):
 def listed_ids(response):
     assert response.status_code == 200, response.content.decode()[:500]
     return [change.pk for change in response.context["rows"]]
-
-
-def csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith(BOM)
-    return list(csv.reader(io.StringIO(body[len(BOM) :])))
 
 
 def save_at(obj, when, **changes):
@@ -77,87 +59,6 @@ def save_at(obj, when, **changes):
 
 def at(year, month, day, hour=12):
     return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
-
-
-# --- One Change row per version ---------------------------------------------------------------
-
-
-def test_creating_a_record_logs_a_created_change_with_no_fields(treaty):
-    change = changes_of(treaty).get()
-    assert change.kind == Change.Kind.CREATED
-    assert change.changed_fields == []
-    assert change.object_repr == "NPT"
-    assert change.public is True
-    version = treaty.history.get()
-    assert change.history_id == version.history_id
-    assert change.changed_at == version.history_date
-
-
-def test_an_edit_logs_the_names_of_the_fields_it_changed(treaty):
-    treaty.status = Treaty.Status.EXPIRED
-    treaty.summary_en = "Extended once, to 2026."
-    treaty.save()
-
-    change = changes_of(treaty).last()
-
-    assert change.kind == Change.Kind.CHANGED
-    # updated_at and version move with every save; they are not news.
-    assert change.changed_fields == ["status", "summary_en"]
-    assert change.history_id == treaty.history.latest().history_id
-
-
-def test_a_change_of_source_is_logged_under_the_field_name(treaty):
-    treaty.source = SourceFactory()
-    treaty.save()
-    assert changes_of(treaty).last().changed_fields == ["source"]
-
-
-def test_a_save_that_changes_nothing_logs_a_change_with_no_fields(treaty):
-    treaty.save()
-    change = changes_of(treaty).last()
-    assert change.kind == Change.Kind.CHANGED
-    assert change.changed_fields == []
-
-
-def test_deleting_a_record_logs_a_deleted_change_that_keeps_its_name(treaty, country):
-    participation = ParticipationFactory(treaty=treaty, country=country)
-    pk = participation.pk
-    participation.delete()
-
-    change = Change.objects.filter(
-        content_type=ContentType.objects.get_for_model(Participation), object_id=str(pk)
-    ).latest("changed_at", "pk")
-
-    assert change.kind == Change.Kind.DELETED
-    assert change.object_repr == "Japan — NPT"
-    assert change.changed_fields == []
-
-
-def test_changing_the_countries_of_an_event_logs_the_many_to_many_field(treaty, country):
-    event = TreatyEventFactory(treaty=treaty)
-    event.countries.add(country)
-    assert changes_of(event).last().changed_fields == ["countries"]
-
-
-def test_a_long_name_is_cut_to_the_column(treaty):
-    treaty.short_name_en = "N" * 60
-    treaty.name_en = "x" * 300
-    treaty.save()
-    assert len(changes_of(treaty).last().object_repr) <= 300
-
-
-def test_the_seed_baseline_writes_no_change(db):
-    # bulk_history_create sends no signal: loading seed rows is not an edit.
-    Treaty.objects.bulk_create(
-        [Treaty(slug="npt", short_name_en="NPT", kind="multilateral", status="in_force")]
-    )
-    assert record_current_state() == 1
-    assert not Change.objects.exists()
-
-
-def test_loading_the_seed_data_writes_no_change(seeded):
-    assert Treaty.objects.exists()
-    assert not Change.objects.exists()
 
 
 # --- The /changes/ page ------------------------------------------------------------------------
@@ -424,15 +325,6 @@ def populate(n):
         TreatyEventFactory(treaty=treaty, source=source).delete()
         treaty.display_order = i
         treaty.save()
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200
-        if response.streaming:
-            b"".join(response.streaming_content)
-    return len(queries)
 
 
 @pytest.mark.parametrize("url", [CHANGES, EXPORT, FEED])

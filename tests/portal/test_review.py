@@ -1,26 +1,24 @@
-"""The editors' review list: its four checks, the /review/ page and the dashboard summary."""
+"""The editors' review list: facts without a source in any app, the /review/ page with
+each app's checks linked to the admin, and the dashboard's summary of them.
+
+The checks each app declares are tested with their app (tests/treaties/test_review.py,
+tests/recommendations/test_review.py)."""
 
 import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
 
-from core.dates import PartialDate, years_before
-from core.editors import EDITORS_GROUP
+from core.dates import PartialDate
 from portal.review import unsourced_groups
-from recommendations.review import recommendations_without_recent_update
 from recommendations.services import recommendation_set_status
 from tests.factories import (
     CountryFactory,
     MembershipFactory,
     ParticipationFactory,
     RecommendationFactory,
-    RecommendationUpdateFactory,
     ReportedFigureFactory,
     SessionFactory,
     SourceFactory,
@@ -28,8 +26,9 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
-from treaties.models import Treaty
-from treaties.review import stale_figures, treaties_past_expiry
+from tests.helpers import change_url, count_queries, text, today, years_ago
+from treaties.models import Participation, ParticipationStatus, Treaty
+from treaties.services import refresh_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -41,92 +40,13 @@ REVIEW_MAX_QUERIES = 21
 D = datetime.date
 
 
-def today():
-    return timezone.localdate()
-
-
-def years_ago(years, days=0):
-    return years_before(today(), years) - datetime.timedelta(days=days)
-
-
-def admin_url(obj):
-    meta = obj._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
-
-
 def section(html, section_id):
     match = re.search(rf'<section id="{section_id}"[^>]*>(.*?)</section>', html, re.S)
     assert match, f"no section {section_id!r}"
     return match.group(1)
 
 
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
-
-
-@pytest.fixture
-def editor_client(client):
-    user = User.objects.create_user("editor", password="not-used", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
-    client.force_login(user)
-    return client
-
-
-# --- The four checks -------------------------------------------------------------------------
-
-
-def test_figures_older_than_three_years_are_stale_and_newer_ones_are_not():
-    npt = TreatyFactory(slug="npt")
-    old = ReportedFigureFactory(treaty=npt, as_of_on=years_ago(3, days=1))
-    fresh = ReportedFigureFactory(treaty=npt, as_of_on=years_ago(3))
-    undated = ReportedFigureFactory(treaty=npt, as_of_on=None, as_of_precision="")
-
-    stale = list(stale_figures())
-
-    assert stale == [old]
-    assert fresh not in stale and undated not in stale
-
-
-def test_a_treaty_past_its_expiry_with_another_stored_status_needs_review():
-    past = today() - datetime.timedelta(days=1)
-    new_start = TreatyFactory(
-        slug="new-start", status=Treaty.Status.IN_FORCE, expires_on=past, expires_precision="day"
-    )
-    TreatyFactory(
-        slug="inf", status=Treaty.Status.EXPIRED, expires_on=past, expires_precision="day"
-    )
-    TreatyFactory(
-        slug="running",
-        status=Treaty.Status.IN_FORCE,
-        expires_on=today() + datetime.timedelta(days=1),
-        expires_precision="day",
-    )
-    TreatyFactory(slug="npt", status=Treaty.Status.IN_FORCE)
-
-    assert list(treaties_past_expiry()) == [new_start]
-
-
-def test_a_recommendation_without_an_update_for_twelve_months_needs_review():
-    never = RecommendationFactory(title_en="Never followed up")
-    old = RecommendationFactory(title_en="Followed up long ago")
-    RecommendationUpdateFactory(
-        recommendation=old, date_on=years_ago(1, days=1), date_precision="day"
-    )
-    recent = RecommendationFactory(title_en="Followed up lately")
-    recommendation_set_status(
-        recommendation=recent,
-        status="under_consideration",
-        date=PartialDate(today() - datetime.timedelta(days=60)),
-    )
-    # A month stated without a day counts until its end: the month a year ago still counts.
-    by_month = RecommendationFactory(title_en="Followed up a year ago, by month")
-    RecommendationUpdateFactory(
-        recommendation=by_month, date_on=years_ago(1).replace(day=1), date_precision="month"
-    )
-
-    due = set(recommendations_without_recent_update())
-
-    assert due == {never, old}
+# --- Facts without a source ---------------------------------------------------------------
 
 
 UNSOURCED_FACTORIES = {
@@ -215,27 +135,27 @@ def test_an_editor_sees_each_check_with_links_to_the_admin(editor_client, to_rev
 
     figures = section(html, "stale-figures")
     assert "1 figure stated more than three years ago" in text(figures)
-    assert f'href="{admin_url(to_review["stale"])}"' in figures
-    assert admin_url(to_review["fresh"]) not in html
+    assert f'href="{change_url(to_review["stale"])}"' in figures
+    assert change_url(to_review["fresh"]) not in html
 
     treaties = section(html, "expired-treaties")
     assert "1 treaty past its expiry date" in text(treaties)
-    assert f'href="{admin_url(to_review["expired"])}"' in treaties
+    assert f'href="{change_url(to_review["expired"])}"' in treaties
     assert "New START" in text(treaties) and "in force" in text(treaties)
-    assert admin_url(to_review["npt"]) not in treaties
+    assert change_url(to_review["npt"]) not in treaties
 
     recommendations = section(html, "stale-recommendations")
     assert "1 recommendation without an update in the last twelve months" in text(recommendations)
-    assert f'href="{admin_url(to_review["forgotten"])}"' in recommendations
+    assert f'href="{change_url(to_review["forgotten"])}"' in recommendations
     assert "no update recorded" in text(recommendations)
-    assert admin_url(to_review["followed"]) not in recommendations
+    assert change_url(to_review["followed"]) not in recommendations
 
     unsourced = section(html, "unsourced")
     assert "1 fact without a source" in text(unsourced)
     assert "participations: 1 without a source" in text(unsourced)
-    assert f'href="{admin_url(to_review["unsourced"])}"' in unsourced
+    assert f'href="{change_url(to_review["unsourced"])}"' in unsourced
     assert "Japan — NPT" in text(unsourced)
-    assert admin_url(to_review["sourced"]) not in html
+    assert change_url(to_review["sourced"]) not in html
 
 
 def test_the_review_summary_links_each_count_to_its_list(editor_client, to_review):
@@ -261,6 +181,18 @@ def test_the_review_page_says_when_there_is_nothing_to_review(editor_client):
 
 def test_the_review_page_only_reads(editor_client):
     assert editor_client.post(REVIEW).status_code == 405
+
+
+def test_the_review_page_lists_stored_statuses_that_are_out_of_date(admin_client, bilateral):
+    treaty, us = bilateral
+    Participation.objects.filter(pk=us.pk).update(status=ParticipationStatus.PARTY)
+    Treaty.objects.filter(pk=treaty.pk).update(status=Treaty.Status.IN_FORCE)
+    html = admin_client.get("/review/").content.decode()
+    assert 'id="stale-statuses"' in html
+    assert "party → party until the treaty expired" in html
+    refresh_statuses()
+    html = admin_client.get("/review/").content.decode()
+    assert "party → party until the treaty expired" not in html
 
 
 # --- The dashboard ---------------------------------------------------------------------------
@@ -306,12 +238,6 @@ def populate(n):
             entered_into_force_on=D(2011, 1, 1),
             source=None,
         )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("url", [REVIEW, HOME])

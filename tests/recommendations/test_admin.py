@@ -1,4 +1,5 @@
-"""Admin of people and recommendations; status changes only through the service."""
+"""The recommendations admin: every page and autocomplete answers, a CSV of the selected
+rows, and a status changes only through the service, never by editing it."""
 
 import csv
 import datetime
@@ -11,72 +12,25 @@ from core.dates import PartialDate
 from recommendations import admin as recommendations_admin
 from recommendations.models import Recommendation, RecommendationUpdate
 from recommendations.services import recommendation_set_status
-from tests.factories import (
-    FootnoteFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    PersonFactory,
-    RecommendationFactory,
-    SessionFactory,
-    SessionItemFactory,
-    SourceFactory,
-    StudyGroupFactory,
-    TreatyFactory,
-)
+from tests.factories import RecommendationFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = Recommendation.Status
 
 MODELS = [
-    ("people", "organization"),
-    ("people", "person"),
-    ("people", "studygroup"),
-    ("people", "membership"),
-    ("people", "session"),
-    ("people", "sessionitem"),
     ("recommendations", "recommendation"),
     ("recommendations", "footnote"),
     ("recommendations", "recommendationupdate"),
 ]
 
 
-@pytest.fixture
-def data(db):
-    membership = MembershipFactory(organization=OrganizationFactory())
-    session = SessionFactory(group=membership.group, participants=[membership.person])
-    SessionItemFactory(session=session, speaker=membership.person)
-    SessionItemFactory(session=session, speaker=None, speaker_label_en="external lecturer")
-    recommendation = RecommendationFactory(
-        related_treaties=[TreatyFactory(slug="npt")], related_sessions=[session]
-    )
-    FootnoteFactory(recommendation=recommendation)
-    recommendation_set_status(
-        recommendation=recommendation,
-        status=Status.PROPOSED,
-        date=PartialDate(datetime.date(2024, 4, 1), "month"),
-        evidence=recommendation.source,
-    )
-    recommendation.refresh_from_db()
-    return {
-        "organization": membership.organization,
-        "person": membership.person,
-        "studygroup": membership.group,
-        "membership": membership,
-        "session": session,
-        "sessionitem": session.items.first(),
-        "recommendation": recommendation,
-        "footnote": recommendation.footnotes.first(),
-        "recommendationupdate": recommendation.updates.first(),
-    }
-
-
 @pytest.mark.parametrize("app, model", MODELS)
-def test_changelist_add_and_change_pages_render(admin_client, data, app, model):
+def test_changelist_add_and_change_pages_render(admin_client, study_group_rows, app, model):
     assert admin_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"admin:{app}_{model}_changelist") + "?q=a").status_code == 200
     assert admin_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
-    obj = data[model]
+    obj = study_group_rows[model]
     assert (
         admin_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
     )
@@ -88,12 +42,9 @@ def test_changelist_add_and_change_pages_render(admin_client, data, app, model):
         ("recommendations", "recommendation", "related_treaties"),
         ("recommendations", "recommendation", "related_sessions"),
         ("recommendations", "recommendation", "source"),
-        ("people", "session", "participants"),
-        ("people", "sessionitem", "speaker"),
-        ("people", "membership", "organization"),
     ],
 )
-def test_autocomplete_fields_answer(admin_client, data, app, model, field):
+def test_autocomplete_fields_answer(admin_client, study_group_rows, app, model, field):
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {"app_label": app, "model_name": model, "field_name": field, "term": ""},
@@ -181,9 +132,9 @@ def service_calls(monkeypatch):
 
 
 def test_an_update_added_in_the_inline_sets_the_status_and_one_history_row(
-    admin_client, data, service_calls
+    admin_client, study_group_rows, service_calls
 ):
-    recommendation = data["recommendation"]
+    recommendation = study_group_rows["recommendation"]
     evidence = SourceFactory(slug="joint-statement")
     new = {
         "date": "2024-04",
@@ -205,8 +156,10 @@ def test_an_update_added_in_the_inline_sets_the_status_and_one_history_row(
     assert service_calls[0]["date"] == PartialDate(datetime.date(2024, 4, 1), "month")
 
 
-def test_an_older_update_added_in_the_inline_does_not_change_the_current_status(admin_client, data):
-    recommendation = data["recommendation"]
+def test_an_older_update_added_in_the_inline_does_not_change_the_current_status(
+    admin_client, study_group_rows
+):
+    recommendation = study_group_rows["recommendation"]
     recommendation_set_status(
         recommendation=recommendation,
         status=Status.IMPLEMENTED,
@@ -219,8 +172,10 @@ def test_an_older_update_added_in_the_inline_does_not_change_the_current_status(
     assert recommendation.updates.count() == 3
 
 
-def test_an_invalid_date_in_the_inline_is_refused_and_nothing_changes(admin_client, data):
-    recommendation = data["recommendation"]
+def test_an_invalid_date_in_the_inline_is_refused_and_nothing_changes(
+    admin_client, study_group_rows
+):
+    recommendation = study_group_rows["recommendation"]
     url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
     new = {"date": "April 2024", "status": Status.IMPLEMENTED}
     response = admin_client.post(url, change_form_data(recommendation, [new]))
@@ -231,8 +186,8 @@ def test_an_invalid_date_in_the_inline_is_refused_and_nothing_changes(admin_clie
     assert recommendation.updates.count() == 1
 
 
-def test_recorded_updates_cannot_be_edited_in_place(admin_client, data):
-    recommendation = data["recommendation"]
+def test_recorded_updates_cannot_be_edited_in_place(admin_client, study_group_rows):
+    recommendation = study_group_rows["recommendation"]
     update = recommendation.updates.get()
     form_data = change_form_data(recommendation)
     # A crafted POST trying to rewrite history is ignored.
@@ -251,8 +206,8 @@ def test_recorded_updates_cannot_be_edited_in_place(admin_client, data):
     assert 'name="updates-1-status"' in page  # the empty row for a new update
 
 
-def test_deleting_an_update_in_the_inline_recomputes_the_status(admin_client, data):
-    recommendation = data["recommendation"]
+def test_deleting_an_update_in_the_inline_recomputes_the_status(admin_client, study_group_rows):
+    recommendation = study_group_rows["recommendation"]
     latest = recommendation_set_status(
         recommendation=recommendation,
         status=Status.IMPLEMENTED,
@@ -266,8 +221,8 @@ def test_deleting_an_update_in_the_inline_recomputes_the_status(admin_client, da
     assert not RecommendationUpdate.objects.filter(pk=latest.pk).exists()
 
 
-def test_the_status_is_not_editable_directly(admin_client, data):
-    recommendation = data["recommendation"]
+def test_the_status_is_not_editable_directly(admin_client, study_group_rows):
+    recommendation = study_group_rows["recommendation"]
     url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
     page = admin_client.get(url).content.decode()
     assert 'name="status"' not in page
@@ -282,7 +237,7 @@ def test_the_status_is_not_editable_directly(admin_client, data):
     assert recommendation.status == Status.PROPOSED
 
 
-def test_a_new_recommendation_with_an_update_gets_its_status(admin_client, data):
+def test_a_new_recommendation_with_an_update_gets_its_status(admin_client, study_group_rows):
     source = SourceFactory()
     form_data = {
         "source": source.pk,
@@ -310,8 +265,10 @@ def test_a_new_recommendation_with_an_update_gets_its_status(admin_client, data)
 # -- the standalone update admin -------------------------------------------------------
 
 
-def test_the_update_admin_records_through_the_service(admin_client, data, service_calls):
-    recommendation = data["recommendation"]
+def test_the_update_admin_records_through_the_service(
+    admin_client, study_group_rows, service_calls
+):
+    recommendation = study_group_rows["recommendation"]
     response = admin_client.post(
         reverse("admin:recommendations_recommendationupdate_add"),
         {"recommendation": recommendation.pk, "date": "2024-09", "status": Status.IMPLEMENTED},
@@ -323,8 +280,8 @@ def test_the_update_admin_records_through_the_service(admin_client, data, servic
     assert len(service_calls) == 1
 
 
-def test_the_update_admin_does_not_edit_recorded_updates(admin_client, data):
-    update = data["recommendationupdate"]
+def test_the_update_admin_does_not_edit_recorded_updates(admin_client, study_group_rows):
+    update = study_group_rows["recommendationupdate"]
     url = reverse("admin:recommendations_recommendationupdate_change", args=[update.pk])
     assert 'name="status"' not in admin_client.get(url).content.decode()
     response = admin_client.post(
@@ -335,8 +292,8 @@ def test_the_update_admin_does_not_edit_recorded_updates(admin_client, data):
     assert update.status == Status.PROPOSED
 
 
-def test_deleting_in_the_update_admin_recomputes_the_status(admin_client, data):
-    recommendation = data["recommendation"]
+def test_deleting_in_the_update_admin_recomputes_the_status(admin_client, study_group_rows):
+    recommendation = study_group_rows["recommendation"]
     latest = recommendation_set_status(
         recommendation=recommendation,
         status=Status.IMPLEMENTED,
@@ -348,8 +305,8 @@ def test_deleting_in_the_update_admin_recomputes_the_status(admin_client, data):
     assert recommendation.status == Status.PROPOSED
 
 
-def test_bulk_deleting_updates_recomputes_every_status(admin_client, data):
-    recommendation = data["recommendation"]
+def test_bulk_deleting_updates_recomputes_every_status(admin_client, study_group_rows):
+    recommendation = study_group_rows["recommendation"]
     other = RecommendationFactory()
     updates = [
         recommendation_set_status(
@@ -376,19 +333,15 @@ def test_bulk_deleting_updates_recomputes_every_status(admin_client, data):
 @pytest.mark.parametrize(
     "app, model, action, expected_header",
     [
-        ("people", "person", "export_personexport", "slug"),
-        ("people", "membership", "export_membershipexport", "role"),
-        ("people", "session", "export_sessionexport", "start"),
-        ("people", "sessionitem", "export_sessionitemexport", "speaker_label_en"),
         ("recommendations", "recommendation", "export_recommendationexport", "status"),
         ("recommendations", "footnote", "export_footnoteexport", "url"),
         ("recommendations", "recommendationupdate", "export_recommendationupdateexport", "date"),
     ],
 )
 def test_csv_admin_action_exports_the_selected_rows(
-    admin_client, data, app, model, action, expected_header
+    admin_client, study_group_rows, app, model, action, expected_header
 ):
-    obj = data[model]
+    obj = study_group_rows[model]
     response = admin_client.post(
         reverse(f"admin:{app}_{model}_changelist"),
         {"action": action, "_selected_action": [obj.pk]},
@@ -399,27 +352,3 @@ def test_csv_admin_action_exports_the_selected_rows(
     rows = list(csv.DictReader(io.StringIO(content[1:])))
     assert expected_header in rows[0]
     assert [row["id"] for row in rows] == [str(obj.pk)]
-
-
-def test_study_group_inline_adds_a_membership(admin_client, data):
-    group = StudyGroupFactory()
-    person = PersonFactory()
-    url = reverse("admin:people_studygroup_change", args=[group.pk])
-    form_data = {
-        "slug": group.slug,
-        "name_ja": group.name_ja,
-        "name_en": group.name_en,
-        "host": group.host_id,
-        "established_on": "2023-01-01",
-        "established_precision": "year",
-        "_version": group.version,
-        "memberships-TOTAL_FORMS": 1,
-        "memberships-INITIAL_FORMS": 0,
-        "memberships-0-person": person.pk,
-        "memberships-0-role": "secretariat",
-        "memberships-0-title_ja": "研究員",
-        "memberships-0-order": 1,
-    }
-    response = admin_client.post(url, form_data)
-    assert response.status_code == 302, response.context["errors"] if response.context else ""
-    assert group.memberships.get().person == person

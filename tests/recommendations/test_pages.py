@@ -3,9 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.template import Context, Template
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import PartialDate
@@ -18,22 +16,12 @@ from tests.factories import (
     SourceFactory,
     TreatyFactory,
 )
+from tests.helpers import count_queries, html
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("recommendations:recommendation-list")
 Status = Recommendation.Status
-
-
-def html(response):
-    return response.content.decode()
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(queries)
 
 
 def listed(response, recommendations):
@@ -376,9 +364,9 @@ def make_recommendations(count, treaty, session):
 
 def test_list_queries_do_not_grow_with_rows(client, npt, trip, django_assert_max_num_queries):
     make_recommendations(5, npt, trip)
-    few = query_count(client, LIST)
+    few = count_queries(client, LIST)
     make_recommendations(50, npt, trip)
-    assert query_count(client, LIST) == few
+    assert count_queries(client, LIST) == few
     with django_assert_max_num_queries(10):
         client.get(f"{LIST}?treaty=npt&page=2")
 
@@ -399,8 +387,8 @@ def test_page_queries_do_not_grow_with_footnotes_history_and_links(
             )
 
     add(5)
-    few = query_count(client, first.get_absolute_url())
+    few = count_queries(client, first.get_absolute_url())
     add(50)
-    assert query_count(client, first.get_absolute_url()) == few
+    assert count_queries(client, first.get_absolute_url()) == few
     with django_assert_max_num_queries(10):
         client.get(first.get_absolute_url())

@@ -1,25 +1,15 @@
-"""Editing through the admin: every page opens, search and CSV actions work, and a
+"""The treaties admin: every page opens, search and CSV actions work, and a
 participation's actions are validated as one set and keep its status up to date."""
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from core.export import BOM
 from core.models import Source
-from tests.factories import (
-    CountryFactory,
-    ParticipationFactory,
-    ReportedFigureFactory,
-    SourceFactory,
-    TreatyActionFactory,
-    TreatyEventFactory,
-    TreatyFactory,
-)
+from tests.factories import CountryFactory, ParticipationFactory, TreatyActionFactory, TreatyFactory
+from tests.helpers import admin_url, run_csv_action
 from treaties.models import (
     Country,
     Participation,
@@ -31,25 +21,8 @@ from treaties.models import (
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [Source, Treaty, Country, Participation, TreatyAction, ReportedFigure, TreatyEvent]
+CONTENT_MODELS = [Treaty, Country, Participation, TreatyAction, ReportedFigure, TreatyEvent]
 NO_SIGNATURE = "has no earlier signature"
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def one_of_each(db):
-    """A row of every model, so each changelist renders its columns for real data."""
-    source = SourceFactory(slug="white-paper", title_en="Diplomatic Bluebook 2021")
-    npt = TreatyFactory(slug="npt", short_name_en="NPT", source=source)
-    japan = CountryFactory(code="JP", posture_source=source)
-    participation = ParticipationFactory(treaty=npt, country=japan, source=source)
-    TreatyActionFactory(participation=participation, source=source)
-    ReportedFigureFactory(treaty=npt, source=source)
-    TreatyEventFactory(treaty=npt, source=source, countries=[japan])
-    return {"source": source, "npt": npt, "japan": japan, "participation": participation}
 
 
 def test_every_content_model_is_registered():
@@ -128,18 +101,6 @@ def test_treaty_list_filter_finds_expired_treaties_whose_status_needs_review(adm
 # --- CSV of the selected rows -----------------------------------------------------------
 
 
-def run_csv_action(admin_client, model, action, selected):
-    response = admin_client.post(
-        admin_url(model, "changelist"),
-        {"action": action, "_selected_action": [obj.pk for obj in selected]},
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith(BOM), "Excel needs the byte-order mark to read Japanese"
-    return list(csv.reader(io.StringIO(body[len(BOM) :])))
-
-
 def test_csv_action_exports_only_the_selected_participations(admin_client):
     npt = TreatyFactory(slug="npt")
     chosen = [
@@ -158,7 +119,6 @@ def test_csv_action_exports_only_the_selected_participations(admin_client):
 @pytest.mark.parametrize(
     ("model", "action", "first_column"),
     [
-        (Source, "export_sourceexport", "id"),
         (Treaty, "export_treatyexport", "slug"),
         (Country, "export_countryexport", "iso2"),
         (TreatyAction, "export_treatyactionexport", "id"),

@@ -15,6 +15,7 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
+from tests.helpers import WRITE_METHODS
 from treaties.models import Country, Treaty, TreatyAction
 
 pytestmark = pytest.mark.django_db
@@ -733,6 +734,12 @@ def test_pages_refuse_writes_with_405(client, japan_in_npt, url, method):
     response = getattr(client, method)(url)
 
     assert response.status_code == 405
+
+
+def test_a_page_with_arguments_answers_405_for_any_case_of_its_address(client, seeded):
+    # /countries/JP/ redirects to /countries/jp/ on GET; a write is refused, not redirected.
+    for method in WRITE_METHODS:
+        assert getattr(client, method)("/countries/JP/").status_code == 405
 
 
 def test_every_list_page_renders_with_no_rows(client, db):

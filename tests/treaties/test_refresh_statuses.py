@@ -7,29 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import CountryFactory, ParticipationFactory, TreatyActionFactory, TreatyFactory
-from treaties.models import Participation, ParticipationStatus, Treaty
+from treaties.models import ParticipationStatus, Treaty
 from treaties.services import refresh_statuses, stale_statuses
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def bilateral():
-    """A treaty in force from 2011 that expires on 5 February 2026, with one party."""
-    treaty = TreatyFactory(
-        slug="new-start",
-        kind=Treaty.Kind.BILATERAL,
-        status=Treaty.Status.IN_FORCE,
-        opened_on=D(2010, 4, 8),
-        entered_into_force_on=D(2011, 2, 5),
-        expires_on=D(2026, 2, 5),
-        expires_precision="day",
-    )
-    us = ParticipationFactory(treaty=treaty, country=CountryFactory(code="US"))
-    TreatyActionFactory(participation=us, action_type="signature", date_on=D(2010, 4, 8))
-    TreatyActionFactory(participation=us, action_type="ratification", date_on=D(2011, 2, 5))
-    return treaty, us
 
 
 @pytest.fixture
@@ -117,15 +99,3 @@ def test_a_bad_day_is_refused():
 
     with pytest.raises(CommandError, match="is not a day"):
         call_command("refresh_statuses", "--on", "2026-02-30")
-
-
-def test_the_review_page_lists_stored_statuses_that_are_out_of_date(admin_client, bilateral):
-    treaty, us = bilateral
-    Participation.objects.filter(pk=us.pk).update(status=ParticipationStatus.PARTY)
-    Treaty.objects.filter(pk=treaty.pk).update(status=Treaty.Status.IN_FORCE)
-    html = admin_client.get("/review/").content.decode()
-    assert 'id="stale-statuses"' in html
-    assert "party → party until the treaty expired" in html
-    refresh_statuses()
-    html = admin_client.get("/review/").content.decode()
-    assert "party → party until the treaty expired" not in html

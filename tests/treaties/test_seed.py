@@ -1,4 +1,5 @@
-"""The seed fixtures (fixtures/core.json, fixtures/treaties.json) checked against the documents.
+"""The treaty seed (fixtures/treaties.json, on the sources of fixtures/core.json) checked
+against the documents.
 
 Seed 004: Japan Atomic Energy Commission white paper, section 4-3 (figures as of end-March 2021).
 Seed 000: Sasakawa Peace Foundation emergency recommendations (April 2024).
@@ -98,20 +99,6 @@ def test_loading_the_seed_twice_changes_no_row(seeded):
 
 
 # ---------------------------------------------------------------- provenance
-
-
-def test_sources_record_the_two_documents_at_the_precision_they_allow(seeded):
-    white_paper = Source.objects.get(slug="seed-004")
-    assert white_paper.kind == Source.Kind.WHITE_PAPER
-    assert white_paper.language == "ja"
-    assert white_paper.publisher_ja == "原子力委員会"
-    assert white_paper.published.iso() == "2021"
-    recommendations = Source.objects.get(slug="seed-000")
-    assert recommendations.kind == Source.Kind.POLICY_RECOMMENDATION
-    assert recommendations.published.iso() == "2024-04"
-    unoda = Source.objects.get(slug="unoda-treaties-db")
-    assert unoda.kind == Source.Kind.TREATY_DATABASE
-    assert unoda.url == "https://treaties.unoda.org/"
 
 
 def test_every_fact_row_names_its_source_and_a_locator(seeded):
