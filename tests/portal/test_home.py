@@ -126,8 +126,13 @@ def test_home_lists_the_ten_latest_events_at_their_stated_precision(client, new_
 def test_home_lists_stale_figures_and_facts_without_a_source(client):
     npt = TreatyFactory(slug="npt", short_name_en="NPT")
     today = timezone.localdate()
+    # A source titled without digits: the review lists the stale figure's source, and a
+    # factory title such as "Document 1293" would contain the fresh figure's value.
     stale = ReportedFigureFactory(
-        treaty=npt, value=187, as_of_on=today.replace(year=today.year - 4, day=1)
+        treaty=npt,
+        value=187,
+        as_of_on=today.replace(year=today.year - 4, day=1),
+        source=SourceFactory(title_en="White paper"),
     )
     fresh = ReportedFigureFactory(
         treaty=npt, metric=ReportedFigure.Metric.SIGNATORIES, value=93, as_of_on=today
