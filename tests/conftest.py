@@ -1,6 +1,34 @@
-import pytest
+"""Fixtures the tests of several apps share: English labels, the seed data, an editor,
+and the rows that more than one app's tests build the same way."""
 
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from core.dates import PartialDate
+from core.editors import EDITORS_GROUP
+from core.models import Source
+from recommendations.models import Recommendation
+from recommendations.services import recommendation_set_status
 from tests import factories
+from tests.factories import (
+    CountryFactory,
+    FootnoteFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    RecommendationFactory,
+    ReportedFigureFactory,
+    SessionFactory,
+    SessionItemFactory,
+    SourceFactory,
+    TreatyActionFactory,
+    TreatyEventFactory,
+    TreatyFactory,
+)
+from treaties.models import Treaty
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +62,131 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("load_seed", verbosity=0)
+
+
+# --- Editors ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors group that the data migrations create."""
+    user = User.objects.create_user("editor", password="not-used", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    """The editor, signed in on a client of their own."""
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+# --- Rows that the tests of more than one app build the same way --------------------
+
+
+@pytest.fixture
+def one_of_each(db):
+    """A row of every core and treaties model, so each changelist (sources,
+    treaties, ...) renders its columns for real data."""
+    source = SourceFactory(slug="white-paper", title_en="Diplomatic Bluebook 2021")
+    npt = TreatyFactory(slug="npt", short_name_en="NPT", source=source)
+    japan = CountryFactory(code="JP", posture_source=source)
+    participation = ParticipationFactory(treaty=npt, country=japan, source=source)
+    TreatyActionFactory(participation=participation, source=source)
+    ReportedFigureFactory(treaty=npt, source=source)
+    TreatyEventFactory(treaty=npt, source=source, countries=[japan])
+    return {"source": source, "npt": npt, "japan": japan, "participation": participation}
+
+
+@pytest.fixture
+def sources(db):
+    """Three sources of different kinds, languages and years: for the source list
+    (core) and the source page (portal)."""
+    return {
+        "paper": SourceFactory(
+            slug="white-paper",
+            title_ja="外交青書2021",
+            title_en="Diplomatic Bluebook 2021",
+            publisher_en="Ministry of Foreign Affairs",
+            kind=Source.Kind.WHITE_PAPER,
+            language=Source.Language.JA,
+            published_on=datetime.date(2021, 4, 1),
+            published_precision="month",
+        ),
+        "proposal": SourceFactory(
+            slug="emergency-proposal",
+            title_ja="核軍縮に関する緊急提言",
+            title_en="Emergency recommendations on nuclear arms control",
+            publisher_en="Study group",
+            kind=Source.Kind.POLICY_RECOMMENDATION,
+            language=Source.Language.JA,
+            published_on=datetime.date(2024, 4, 1),
+            published_precision="month",
+        ),
+        "treaty_db": SourceFactory(
+            slug="un-treaty-collection",
+            title_ja="",
+            title_en="UN Treaty Collection",
+            publisher_en="United Nations",
+            kind=Source.Kind.TREATY_DATABASE,
+            language=Source.Language.EN,
+            published_on=None,
+            published_precision="",
+        ),
+    }
+
+
+@pytest.fixture
+def study_group_rows(db):
+    """A row of every people and recommendations model, for their admin."""
+    membership = MembershipFactory(organization=OrganizationFactory())
+    session = SessionFactory(group=membership.group, participants=[membership.person])
+    SessionItemFactory(session=session, speaker=membership.person)
+    SessionItemFactory(session=session, speaker=None, speaker_label_en="external lecturer")
+    recommendation = RecommendationFactory(
+        related_treaties=[TreatyFactory(slug="npt")], related_sessions=[session]
+    )
+    FootnoteFactory(recommendation=recommendation)
+    recommendation_set_status(
+        recommendation=recommendation,
+        status=Recommendation.Status.PROPOSED,
+        date=PartialDate(datetime.date(2024, 4, 1), "month"),
+        evidence=recommendation.source,
+    )
+    recommendation.refresh_from_db()
+    return {
+        "organization": membership.organization,
+        "person": membership.person,
+        "studygroup": membership.group,
+        "membership": membership,
+        "session": session,
+        "sessionitem": session.items.first(),
+        "recommendation": recommendation,
+        "footnote": recommendation.footnotes.first(),
+        "recommendationupdate": recommendation.updates.first(),
+    }
+
+
+@pytest.fixture
+def bilateral():
+    """A treaty in force from 2011 that expires on 5 February 2026, with one party
+    (its statuses are refreshed by the daily command and listed for review)."""
+    treaty = TreatyFactory(
+        slug="new-start",
+        kind=Treaty.Kind.BILATERAL,
+        status=Treaty.Status.IN_FORCE,
+        opened_on=datetime.date(2010, 4, 8),
+        entered_into_force_on=datetime.date(2011, 2, 5),
+        expires_on=datetime.date(2026, 2, 5),
+        expires_precision="day",
+    )
+    us = ParticipationFactory(treaty=treaty, country=CountryFactory(code="US"))
+    TreatyActionFactory(
+        participation=us, action_type="signature", date_on=datetime.date(2010, 4, 8)
+    )
+    TreatyActionFactory(
+        participation=us, action_type="ratification", date_on=datetime.date(2011, 2, 5)
+    )
+    return treaty, us
