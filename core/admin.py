@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,13 +31,13 @@ class SourceAdmin(ContentAdmin):
     ]
 
     @admin.display(description=_("title"), ordering="title_en")
-    def display_title(self, obj):
+    def display_title(self, obj: Source) -> str:
         return obj.loc("title")
 
     @admin.display(description=_("published"), ordering="published_on")
-    def display_published(self, obj):
+    def display_published(self, obj: Source) -> str:
         return obj.published.iso() if obj.published else ""
 
     @admin.display(description=_("publisher"))
-    def publisher(self, obj):
+    def publisher(self, obj: Source) -> str:
         return obj.loc("publisher")

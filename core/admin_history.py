@@ -19,7 +19,7 @@ The history views name a record whose related rows are gone without failing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -56,10 +56,18 @@ from .admin_records import (
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
+    from django.template.response import _TemplateForResponseT
+
+    from .history import HistoricalRecord
 
 REASON_FIELD = "_change_reason"
 # The history tables keep the change reason in a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
+# simple-history takes the reason for the version it is about to save from this attribute
+# of the instance (declared on core.models.Versioned, but the admin takes any model).
+CHANGE_REASON_ATTR = "_change_reason"
+# Where is_deleted keeps its answer on the instance, for the rest of the request.
+ROW_MISSING_ATTR = "_content_row_missing"
 
 
 def row_exists(model: type[models.Model], pk: Any) -> bool:
@@ -71,9 +79,11 @@ def is_deleted(obj: models.Model | None) -> bool:
     """True for an instance rebuilt from history whose row no longer exists."""
     if obj is None or historical_record_of(obj) is None:
         return False
-    if not hasattr(obj, "_content_row_missing"):
-        obj._content_row_missing = not row_exists(type(obj), obj.pk)
-    return obj._content_row_missing
+    missing = getattr(obj, ROW_MISSING_ATTR, None)
+    if missing is None:
+        missing = not row_exists(type(obj), obj.pk)
+        setattr(obj, ROW_MISSING_ATTR, missing)
+    return missing
 
 
 class NamedRecord:
@@ -135,9 +145,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """History with diffs, restore of earlier versions and of deleted records (see above)."""
 
     form = HistoryModelForm
-    object_history_template = "admin/content/object_history.html"
+    # Typed as ModelAdmin declares them (simple-history's admin, their base, has no types).
+    object_history_template: ClassVar[_TemplateForResponseT | None] = (
+        "admin/content/object_history.html"
+    )
     object_history_form_template = "admin/content/object_history_form.html"
-    change_list_template = "admin/content/change_list.html"
+    change_list_template: ClassVar[_TemplateForResponseT | None] = "admin/content/change_list.html"
     deleted_records_template = "admin/content/deleted_records.html"
     history_list_display = ["version"]
     deleted_records_per_page = 50
@@ -269,7 +282,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
     ) -> None:
         restoring = historical_record_of(obj) is not None
-        obj._change_reason = self.change_reason(request, form)
+        setattr(obj, CHANGE_REASON_ATTR, self.change_reason(request, form))
         if restoring:
             self.prepare_restore(request, obj)
         super().save_model(request, obj, form, change)
@@ -282,7 +295,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # The reason given for the record also explains the rows edited with it.
         reason = self.change_reason(request, form)
         for inline_form in formset.forms:
-            inline_form.instance._change_reason = reason
+            setattr(inline_form.instance, CHANGE_REASON_ATTR, reason)
         super().save_formset(request, form, formset, change)
 
     def delete_view(
@@ -296,7 +309,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        obj._change_reason = self.change_reason(request)
+        setattr(obj, CHANGE_REASON_ATTR, self.change_reason(request))
         super().delete_model(request, obj)
 
     # -- restore ---------------------------------------------------------------------------
@@ -329,7 +342,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     # -- deleted records ----------------------------------------------------------------
 
-    def deleted_records(self) -> models.QuerySet:
+    def deleted_records(self) -> models.QuerySet[Any]:
         """The latest version of each row that no longer exists, when it is a deletion."""
         history_model = get_history_model_for_model(self.model)
         pk = self.model._meta.pk.attname
@@ -398,7 +411,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, self.deleted_records_template, context)
 
-    def _instance_with_relations(self, record: models.Model) -> models.Model:
+    def _instance_with_relations(self, record: HistoricalRecord) -> models.Model:
         # The related rows fetched with the record serve the instance's __str__ as well.
         instance = record.instance
         for field in self.model._meta.concrete_fields:

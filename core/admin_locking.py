@@ -53,7 +53,10 @@ from .admin_records import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
     from django.http import HttpRequest, HttpResponse
+
+    from .history import HistoricalRecord
 
 VERSION_FIELD = "_version"
 
@@ -72,7 +75,7 @@ def stored_version(model: type[models.Model], pk: Any, *, lock: bool = False) ->
     return queryset.order_by().values_list("version", flat=True).first()
 
 
-def who_and_when(record: models.Model | None) -> str:
+def who_and_when(record: HistoricalRecord | None) -> str:
     """Who saved a version, and when; only when for a version saved by no one logged in."""
     if record is None:
         return ""
@@ -190,10 +193,12 @@ class VersionedModelForm(forms.ModelForm):
             self.add_error(name, _("Saved by someone else: %(theirs)s") % {"theirs": theirs_text})
         self.add_error(None, [header, *details])
         # Saving this form again means: my values over the version I have now seen.
-        self.data = self.data.copy()
-        self.data[self.add_prefix(VERSION_FIELD)] = str(current)
+        # (The posted data is a QueryDict, a dict: its copy() is a mutable QueryDict.)
+        data = self.data.copy() if isinstance(self.data, dict) else dict(self.data)
+        data[self.add_prefix(VERSION_FIELD)] = str(current)
+        self.data = data
 
-    def _model_field(self, name: str) -> models.Field | None:
+    def _model_field(self, name: str) -> models.Field[Any, Any] | None:
         """The model field a form field edits; None for the form's own (version, reason)."""
         try:
             field = self._meta.model._meta.get_field(name)
@@ -208,6 +213,14 @@ class VersionedModelForm(forms.ModelForm):
 
 class VersionedInlineFormSet(BaseInlineFormSet):
     """Inline rows: a row changed or deleted by someone else stops the whole save."""
+
+    # An inline formset's rows always have a model (the stubs allow None for any formset).
+    model: type[models.Model]
+
+    if TYPE_CHECKING:
+        # BaseFormSet's own (private) test for a row marked for deletion; django-stubs
+        # leaves it out.
+        def _should_delete_form(self, form: forms.BaseForm) -> bool: ...
 
     def clean(self) -> None:
         super().clean()
@@ -225,7 +238,11 @@ class VersionedInlineFormSet(BaseInlineFormSet):
                         )
                         % {"model": self.model._meta.verbose_name}
                     )
-            elif deleting and form.version_conflict is not None:
+            elif (
+                deleting
+                and isinstance(form, VersionedModelForm)  # always (see VersionedInlineMixin)
+                and form.version_conflict is not None
+            ):
                 # The row's own errors are ignored once it is marked for deletion.
                 problems.append(
                     _(
@@ -241,7 +258,14 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 # --- Admin -------------------------------------------------------------------------------
 
 
-class VersionedInlineMixin:
+# The mixin goes before an InlineModelAdmin; type checkers see it as one.
+if TYPE_CHECKING:
+    _InlineAdmin = InlineModelAdmin[Any, Any]
+else:
+    _InlineAdmin = object
+
+
+class VersionedInlineMixin(_InlineAdmin):
     """For every inline of a content model: rows carry their version too."""
 
     form = VersionedModelForm

@@ -25,18 +25,20 @@ if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
     from django.http import HttpRequest
 
+    from .history import HistoricalRecord
+
 EMPTY = "—"
 
 
 # --- Records and their history -------------------------------------------------------------
 
 
-def historical_record_of(instance: models.Model | None) -> models.Model | None:
+def historical_record_of(instance: models.Model | None) -> HistoricalRecord | None:
     """The historical record `instance` was rebuilt from (simple-history's revert form)."""
     return getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
 
 
-def history_of(model: type[models.Model], pk: Any) -> models.QuerySet:
+def history_of(model: type[models.Model], pk: Any) -> models.QuerySet[Any]:
     """The versions of one row, latest first (the row itself may no longer exist)."""
     history_model = get_history_model_for_model(model)
     return history_model._default_manager.filter(**{model._meta.pk.attname: pk}).order_by(
@@ -44,7 +46,7 @@ def history_of(model: type[models.Model], pk: Any) -> models.QuerySet:
     )
 
 
-def value_at(record: models.Model, field: models.Field) -> Any:
+def value_at(record: HistoricalRecord, field: models.Field[Any, Any]) -> Any:
     """A field's value in a historical record; pks of the links for a many-to-many field."""
     if isinstance(field, models.ManyToManyField):
         if field.name not in {f.name for f in record._history_m2m_fields}:
@@ -54,7 +56,7 @@ def value_at(record: models.Model, field: models.Field) -> Any:
     return getattr(record, field.attname)
 
 
-def history_date(record: models.Model) -> str:
+def history_date(record: HistoricalRecord) -> str:
     """When a version was saved, in the local time and the active language's format."""
     return formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
 
@@ -67,7 +69,9 @@ def describe(obj: models.Model) -> str:
         return f"{capfirst(obj._meta.verbose_name)} #{obj.pk}"
 
 
-def may_save_form(model_admin: ModelAdmin, request: HttpRequest, obj: models.Model | None) -> bool:
+def may_save_form(
+    model_admin: ModelAdmin[Any], request: HttpRequest, obj: models.Model | None
+) -> bool:
     """Whether the change form shown for `obj` can be saved by this user.
 
     A new record's form always can (the add page is only shown to those who may add); an
@@ -86,7 +90,7 @@ def may_save_form(model_admin: ModelAdmin, request: HttpRequest, obj: models.Mod
 # --- Values as a reader sees them ---------------------------------------------------------
 
 
-def comparable(field: models.Field, value: Any) -> Any:
+def comparable(field: models.Field[Any, Any], value: Any) -> Any:
     """A value reduced to what matters for "did it change": pks, None for blank."""
     if isinstance(field, models.ManyToManyField):
         items: Iterable[Any] = value or ()
@@ -102,7 +106,7 @@ def comparable(field: models.Field, value: Any) -> Any:
     return str(value)  # e.g. django-countries' Country, which compares as its code
 
 
-def readable(field: models.Field, value: Any) -> str:
+def readable(field: models.Field[Any, Any], value: Any) -> str:
     """A field's value as text for an editor: labels for choices, names for relations."""
     if isinstance(field, models.ManyToManyField):
         items = list(value or ())
@@ -133,7 +137,9 @@ def readable(field: models.Field, value: Any) -> str:
 # --- The section that closes every content form --------------------------------------------
 
 
-def without_fields(fieldsets: Iterable[tuple[Any, Any]], names: Iterable[str]) -> list:
+def without_fields(
+    fieldsets: Iterable[tuple[Any, Any]], names: Iterable[str]
+) -> list[tuple[Any, Any]]:
     """Fieldsets with the named fields taken out, and any section left empty dropped."""
     names = set(names)
     kept = []
@@ -144,7 +150,9 @@ def without_fields(fieldsets: Iterable[tuple[Any, Any]], names: Iterable[str]) -
     return kept
 
 
-def with_closing_fields(fieldsets: list, names: list[str]) -> list:
+def with_closing_fields(
+    fieldsets: list[tuple[Any, Any]], names: list[str]
+) -> list[tuple[Any, Any]]:
     """Fieldsets with `names` added to the closing "Change reason" section (made if missing).
 
     Both halves put the fields a form carries for the save itself, not for the record (the

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Sources and site")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_save
         from simple_history.signals import post_create_historical_record
 

@@ -5,15 +5,26 @@ without touching the others, and declares them in its part of the site (`core.re
 from which the group can be made again.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.apps import apps as installed_apps
 
 from .registry import site
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.migrations import RunPython
 
 EDITORS_GROUP = "Editors"
 ACTIONS = ("add", "change", "delete", "view")
 
 
-def grant_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
+def grant_editor_permissions(
+    apps: Apps, app_label: str, model_names: Sequence[str], actions: Sequence[str] = ACTIONS
+) -> None:
     """For use in a RunPython migration: give the Editors group rights on these models."""
     from django.contrib.auth.management import create_permissions
 
@@ -21,7 +32,8 @@ def grant_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
     app_config = apps.get_app_config(app_label)
     stub = getattr(app_config, "models_module", None) is None
     if stub:
-        app_config.models_module = True  # a migration state's stub lacks it
+        # A migration state's stub lacks it; create_permissions only tests it for truth.
+        app_config.models_module = True  # type: ignore[assignment]  # stubs: a module or None
     create_permissions(app_config, verbosity=0, apps=apps)
     if stub:
         app_config.models_module = None
@@ -38,7 +50,9 @@ def grant_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
     group.permissions.add(*permissions)
 
 
-def editor_permissions_operation(app_label, model_names, actions=ACTIONS):
+def editor_permissions_operation(
+    app_label: str, model_names: Sequence[str], actions: Sequence[str] = ACTIONS
+) -> RunPython:
     """The RunPython operation of an app's data migration granting the Editors group its models.
 
     `actions` narrows the rights, e.g. ("add", "view") for a log editors write but never edit.
@@ -53,7 +67,9 @@ def editor_permissions_operation(app_label, model_names, actions=ACTIONS):
     )
 
 
-def revoke_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
+def revoke_editor_permissions(
+    apps: Apps, app_label: str, model_names: Sequence[str], actions: Sequence[str] = ACTIONS
+) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.filter(name=EDITORS_GROUP).first()
@@ -65,7 +81,7 @@ def revoke_editor_permissions(apps, app_label, model_names, actions=ACTIONS):
     )
 
 
-def ensure_editors_group():
+def ensure_editors_group() -> None:
     """Create the group with its rights again (e.g. after a database flush), as each app
     declares them in its part of the site."""
     for part in site.parts():

@@ -6,37 +6,46 @@ neutralized. Rows are streamed from `QuerySet.iterator()`, so memory stays flat
 however many rows match.
 """
 
+from __future__ import annotations
+
 import csv
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
 from .dates import PartialDate
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
 
+_QuerySetT = TypeVar("_QuerySetT", bound=QuerySet[Any])
 
-def neutralize(text):
+
+def neutralize(text: str) -> str:
     """Prefix a quote to text a spreadsheet would otherwise take for a formula."""
     if text and text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 
 
-def restore(text):
+def restore(text: str) -> str:
     """The text a cell held before `neutralize`: what a file exported here imports back as."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
 
 
-def cell(value):
+def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,11 +69,11 @@ class Column:
     value: Callable[[Any], Any]
 
 
-def attr(path):
+def attr(path: str) -> Callable[[Any], Any]:
     """Column value read along a dotted attribute path; None anywhere gives None."""
     names = path.split(".")
 
-    def get(obj):
+    def get(obj: Any) -> Any:
         for name in names:
             if obj is None:
                 return None
@@ -76,7 +85,7 @@ def attr(path):
     return get
 
 
-def source_slug(obj):
+def source_slug(obj: Any) -> str:
     """The slug of the source a fact cites, or nothing."""
     return obj.source.slug if obj.source_id else ""
 
@@ -92,7 +101,7 @@ PROVENANCE_COLUMNS = [
 class Echo:
     """A file-like object whose write returns the line, for csv.writer to stream through."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -101,32 +110,34 @@ class CsvExport:
 
     columns: list[Column] = []
     select_related: tuple[str, ...] = ()
-    prefetch_related: tuple = ()
-    filename = "export.csv"
+    prefetch_related: tuple[Any, ...] = ()
+    filename: str = "export.csv"
 
-    def prepare(self, queryset):
+    def prepare(self, queryset: _QuerySetT) -> _QuerySetT:
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
 
-    def header(self):
+    def header(self) -> list[str]:
         return [column.header for column in self.columns]
 
-    def row(self, obj):
+    def row(self, obj: Any) -> list[str]:
         return [cell(column.value(obj)) for column in self.columns]
 
-    def lines(self, rows):
+    def lines(self, rows: Iterable[Any]) -> Iterator[str]:
         """The file's lines from a queryset (streamed) or from rows already in memory."""
         writer = csv.writer(Echo())
         yield BOM + writer.writerow(self.header())
-        if hasattr(rows, "iterator"):
+        if isinstance(rows, QuerySet):
             rows = self.prepare(rows).iterator(chunk_size=CHUNK_SIZE)
         for obj in rows:
             yield writer.writerow(self.row(obj))
 
-    def response(self, queryset, filename=None):
+    def response(
+        self, queryset: Iterable[Any], filename: str | None = None
+    ) -> StreamingHttpResponse:
         response = StreamingHttpResponse(
             self.lines(queryset), content_type="text/csv; charset=utf-8"
         )
@@ -134,13 +145,17 @@ class CsvExport:
         return response
 
 
-def admin_csv_action(export_class, description=None):
+def admin_csv_action(
+    export_class: type[CsvExport], description: StrOrPromise | None = None
+) -> Callable[..., StreamingHttpResponse]:
     """An admin action exporting the selected rows with the public export's columns."""
     from django.contrib import admin
     from django.utils.translation import gettext_lazy as _
 
     @admin.action(description=description or _("Export selected rows as CSV"))
-    def export_selected(modeladmin, request, queryset):
+    def export_selected(
+        modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> StreamingHttpResponse:
         return export_class().response(queryset.order_by(*queryset.model._meta.ordering or ["pk"]))
 
     export_selected.__name__ = f"export_{export_class.__name__.lower()}"

@@ -5,7 +5,10 @@ refuses a period whose end comes before its start. Each CSV export reuses its pa
 FilterSet, so a file holds exactly the rows the page lists.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -14,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from .history import tracked_models
 from .models import Change, Source, SourceKind, SourceLanguage
 from .registry import site
+
+if TYPE_CHECKING:
+    from django.db import models
+    from django_stubs_ext import StrOrPromise
+
+    from .models import ChangeQuerySet, SourceQuerySet
 
 # Years a year filter accepts (arms control begins in the 20th century); anything else is
 # a typo worth reporting.
@@ -31,7 +40,7 @@ class YearFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
@@ -40,7 +49,7 @@ class YearFilter(django_filters.NumberFilter):
 class IsoDateFilter(django_filters.DateFilter):
     """A date written as YYYY-MM-DD, whatever the active language's date formats."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ISO_DATE_FORMATS)
         kwargs.setdefault("widget", date_input())
         kwargs.setdefault(
@@ -52,8 +61,9 @@ class IsoDateFilter(django_filters.DateFilter):
 class DateRangeForm(forms.Form):
     """A filter form with a period `date_from`–`date_to`: its end may not come before its start."""
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start: datetime.date | None = cleaned.get("date_from")
         end: datetime.date | None = cleaned.get("date_to")
         if start and end and start > end:
@@ -82,10 +92,10 @@ class SourceFilter(django_filters.FilterSet):
         model = Source
         fields = ["q", "kind", "language", "year"]
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset: SourceQuerySet, name: str, value: str) -> SourceQuerySet:
         return queryset.search(value)
 
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset: SourceQuerySet, name: str, value: int) -> SourceQuerySet:
         return queryset.published_in(value)
 
 
@@ -100,14 +110,14 @@ CHANGE_KINDS = {
 KIND_WORDS = {kind: word for word, kind in CHANGE_KINDS.items()}
 
 
-def public_change_models():
+def public_change_models() -> list[type[models.Model]]:
     """The tracked models whose changes /changes/ lists, by verbose name."""
     public_apps = site.public_apps()
     models = [model for model in tracked_models() if model._meta.app_label in public_apps]
     return sorted(models, key=lambda model: str(model._meta.verbose_name).casefold())
 
 
-def change_model_choices():
+def change_model_choices() -> list[tuple[str, StrOrPromise | None]]:
     return [(model._meta.label_lower, model._meta.verbose_name) for model in public_change_models()]
 
 
@@ -133,7 +143,7 @@ class ChangeFilter(django_filters.FilterSet):
         form = DateRangeForm
         fields = ["model", "kind", "date_from", "date_to"]
 
-    def filter_model(self, queryset, name, value):
+    def filter_model(self, queryset: ChangeQuerySet, name: str, value: str) -> ChangeQuerySet:
         from django.apps import apps
         from django.contrib.contenttypes.models import ContentType
 
@@ -142,5 +152,5 @@ class ChangeFilter(django_filters.FilterSet):
         )
         return queryset.filter(content_type=content_type)
 
-    def filter_kind(self, queryset, name, value):
+    def filter_kind(self, queryset: ChangeQuerySet, name: str, value: str) -> ChangeQuerySet:
         return queryset.filter(kind=CHANGE_KINDS[value])

@@ -1,9 +1,11 @@
 """Content fields kept in Japanese and English (`title_ja`, `title_en`)."""
 
+from __future__ import annotations
+
 from django.utils.translation import get_language
 
 
-def localized(obj, field, language=None):
+def localized(obj: object, field: str, language: str | None = None) -> str:
     """The value of `<field>_<lang>` for the active language, falling back to the other."""
     language = (language or get_language() or "ja")[:2]
     order = ("en", "ja") if language == "en" else ("ja", "en")
@@ -15,5 +17,5 @@ def localized(obj, field, language=None):
 
 
 class LocalizedMixin:
-    def loc(self, field):
+    def loc(self, field: str) -> str:
         return localized(self, field)

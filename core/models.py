@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateAttr, partial_date_constraints, precision_field
 from .i18n import LocalizedMixin
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class Versioned(models.Model):
@@ -16,10 +23,15 @@ class Versioned(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    # Read by django-simple-history when it records the next version (save or delete):
+    # the reason kept with it and who made the change. Set on the instance, not stored.
+    _change_reason: str | None
+    _history_user: AbstractBaseUser | None
+
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             self.version = (self.version or 0) + 1
             update_fields = kwargs.get("update_fields")
@@ -28,11 +40,11 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-class SourceQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
+class SourceQuerySet(models.QuerySet["Source"]):
+    def get_by_natural_key(self, slug: str) -> Source:
         return self.get(slug=slug)
 
-    def search(self, text):
+    def search(self, text: str) -> Self:
         """Sources whose title or publisher, in either language, contains every word of `text`."""
         queryset = self
         for word in text.split():
@@ -44,7 +56,7 @@ class SourceQuerySet(models.QuerySet):
             )
         return queryset
 
-    def published_in(self, year):
+    def published_in(self, year: int) -> Self:
         return self.filter(published_on__year=year)
 
 
@@ -107,16 +119,16 @@ class Source(LocalizedMixin, Versioned, models.Model):
             *partial_date_constraints("published", model_label="core_source", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("title")
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("portal:source-detail", args=[self.pk])
 
-    def clean(self):
+    def clean(self) -> None:
         from .dates import normalize_partial_dates
 
         normalize_partial_dates(self, "published")
@@ -146,18 +158,18 @@ class Provenance(models.Model):
     class Meta:
         abstract = True
 
-    def clean(self):
+    def clean(self) -> None:
         from .dates import normalize_partial_dates
 
         super().clean()
         normalize_partial_dates(self, "as_of")
 
 
-class ChangeQuerySet(models.QuerySet):
-    def public(self):
+class ChangeQuerySet(models.QuerySet["Change"]):
+    def public(self) -> Self:
         return self.filter(public=True)
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-changed_at", "-pk")
 
 
@@ -201,5 +213,5 @@ class Change(models.Model):
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.object_repr}"

@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
 
-Label = str | Promise
+if TYPE_CHECKING:
+    # A string or a lazy translation (the alias django-stubs provides for type checkers).
+    from django_stubs_ext import StrOrPromise as Label
+else:
+    Label = str | Promise
 
 
 @dataclass(frozen=True)
@@ -44,18 +48,21 @@ class Facts:
 
     @property
     def title(self) -> Label:
-        return self.label or self.model._meta.verbose_name_plural
+        if self.label:
+            return self.label
+        plural = self.model._meta.verbose_name_plural
+        return plural if plural is not None else ""
 
-    def queryset(self) -> models.QuerySet:
+    def queryset(self) -> models.QuerySet[Any]:
         queryset = self.model._default_manager.select_related(*self.related)
         return queryset.order_by(*self.order) if self.order else queryset
 
-    def citing(self, source: models.Model) -> models.QuerySet:
+    def citing(self, source: models.Model) -> models.QuerySet[Any]:
         """The facts of this kind that cite `source`, as the source page shows them."""
         queryset = self.queryset().filter(**{self.source_field: source})
         return queryset.prefetch_related(*self.prefetch) if self.prefetch else queryset
 
-    def unsourced(self) -> models.QuerySet:
+    def unsourced(self) -> models.QuerySet[Any]:
         """The facts of this kind that name no source, for the review (no prefetching)."""
         return self.queryset().filter(**{f"{self.source_field}__isnull": True}).order_by("pk")
 

@@ -6,18 +6,28 @@ not an edit: bulk history creation (the seed baseline of `core.history`) sends n
 and the many-to-many rows loaddata sets on a row it saved raw are skipped here.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Q
 
 from .models import Change
 from .registry import site
 
+if TYPE_CHECKING:
+    from .history import HistoricalRecord
+
 # Bookkeeping every save touches; listing them would make every edit look the same.
 IGNORED_FIELDS = frozenset({"updated_at", "version"})
 REPR_LENGTH = Change._meta.get_field("object_repr").max_length
+# Set by mark_raw_save on a row loaddata saved raw.
+SAVED_RAW = "_saved_raw"
 
 
-def previous_version(history_instance):
+def previous_version(history_instance: HistoricalRecord) -> HistoricalRecord | None:
     """The version of the same record saved just before this one, or None.
 
     Ordered by date and then id: two versions can carry the same timestamp (a restore
@@ -37,7 +47,7 @@ def previous_version(history_instance):
     )
 
 
-def changed_field_names(history_instance):
+def changed_field_names(history_instance: HistoricalRecord) -> list[str]:
     """Names of the fields this version changed against the previous one, sorted."""
     previous = previous_version(history_instance)
     if previous is None:
@@ -62,13 +72,15 @@ def changed_field_names(history_instance):
     return sorted(changed)
 
 
-def mark_raw_save(sender, instance, raw=False, **kwargs):
+def mark_raw_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     """Remember that loaddata saved this row, for the many-to-many rows it sets next."""
     if raw:
-        instance._saved_raw = True
+        setattr(instance, SAVED_RAW, True)
 
 
-def describe(instance):
+def describe(instance: models.Model) -> str:
     """The record's name as its page shows it, or its kind and id when that cannot be had.
 
     An object saved with raw values (a date given as a string) may not render until it is
@@ -81,8 +93,13 @@ def describe(instance):
     return (text or f"{instance._meta.verbose_name} {instance.pk}")[:REPR_LENGTH]
 
 
-def record_change(sender, instance, history_instance, **kwargs):
-    if getattr(instance, "_saved_raw", False):
+def record_change(
+    sender: type[models.Model],
+    instance: models.Model,
+    history_instance: HistoricalRecord,
+    **kwargs: Any,
+) -> None:
+    if getattr(instance, SAVED_RAW, False):
         return
     model = history_instance.instance_type
     kind = history_instance.history_type

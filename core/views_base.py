@@ -1,9 +1,21 @@
 """Pieces every public browse page uses: filtered, paginated lists and their CSV export."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponseBase
+
+    from .export import CsvExport
+    from .registry import Label
 
 PAGE_SIZE = 50
 
@@ -11,9 +23,11 @@ PAGE_SIZE = 50
 class ReadOnlyMixin:
     """Public pages only read: anything but GET and HEAD is refused with 405."""
 
-    http_method_names = ["get", "head", "options"]
+    http_method_names: Sequence[str] = ["get", "head", "options"]
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
+    def http_method_not_allowed(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
@@ -23,16 +37,16 @@ class BrowseView(ReadOnlyMixin, FilterView):
     paginate_by = PAGE_SIZE
     strict = True
     # The list's CSV export, and any further CSVs drawn from the same rows: (label, url name).
-    export_url_name = None
-    extra_export_url_names = ()
+    export_url_name: str | None = None
+    extra_export_url_names: Sequence[tuple[Label, str]] = ()
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
         return response
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -49,10 +63,10 @@ class BrowseView(ReadOnlyMixin, FilterView):
 class CsvExportView(ReadOnlyMixin, FilterView):
     """The CSV of a browse page: same FilterSet, same query string, every matching row."""
 
-    export_class = None
-    filename = None
+    export_class: type[CsvExport] | None = None
+    filename: str | None = None
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         filterset_class = self.get_filterset_class()
         self.filterset = self.get_filterset(filterset_class)
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -62,9 +76,11 @@ class CsvExportView(ReadOnlyMixin, FilterView):
             return HttpResponse(
                 "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
             )
+        if self.export_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs an export_class.")
         export = self.export_class()
         return export.response(self.rows(export), filename=self.filename or export.filename)
 
-    def rows(self, export):
+    def rows(self, export: CsvExport) -> Iterable[Any]:
         """What the file lists: the filtered queryset, or rows a subclass computed."""
         return self.filterset.qs

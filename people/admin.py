@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,15 +11,29 @@ from core.admin_base import ContentAdmin, ContentTabularInline
 from core.export import admin_csv_action
 
 from .exports import MembershipExport, PersonExport, SessionExport, SessionItemExport
-from .models import Membership, Organization, Person, Session, SessionItem, StudyGroup
+from .models import (
+    Membership,
+    Organization,
+    Person,
+    PersonQuerySet,
+    Session,
+    SessionItem,
+    StudyGroup,
+)
 
-PROVENANCE_FIELDSET = (
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import FieldOpts, StrOrPromise
+
+PROVENANCE_FIELDSET: tuple[StrOrPromise | None, FieldOpts] = (
     _("Provenance"),
     {"fields": ["source", "locator", "as_of_on", "as_of_precision"]},
 )
 
 # Addresses typed without a scheme are taken as https (Django 6 default; no warning).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 @admin.register(Organization)
@@ -100,8 +119,9 @@ class PersonAdmin(ContentAdmin):
         (None, {"fields": ["updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_memberships()
+    def get_queryset(self, request: HttpRequest) -> PersonQuerySet:
+        # The admin's queryset comes from Person's default manager: a PersonQuerySet.
+        return cast(PersonQuerySet, super().get_queryset(request)).with_memberships()
 
     @admin.display(description=_("name as printed"), ordering="family_name")
     def name_ja(self, obj):

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Self, TypeVar
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Concat
@@ -14,9 +18,11 @@ from core.dates import (
 from core.i18n import LocalizedMixin
 from core.models import Provenance, Versioned
 
+_SluggedT = TypeVar("_SluggedT", bound=models.Model)
 
-class SlugQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
+
+class SlugQuerySet(models.QuerySet[_SluggedT]):
+    def get_by_natural_key(self, slug: str) -> _SluggedT:
         return self.get(slug=slug)
 
 
@@ -66,15 +72,15 @@ class Organization(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="organization", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("name")
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
-class PersonQuerySet(SlugQuerySet):
-    def with_memberships(self):
+class PersonQuerySet(SlugQuerySet["Person"]):
+    def with_memberships(self) -> Self:
         return self.prefetch_related(
             models.Prefetch(
                 "memberships",
@@ -82,7 +88,7 @@ class PersonQuerySet(SlugQuerySet):
             )
         )
 
-    def with_roles(self):
+    def with_roles(self) -> Self:
         """Memberships with their group, organization and source, for lists and exports."""
         return self.prefetch_related(
             models.Prefetch(
@@ -93,7 +99,7 @@ class PersonQuerySet(SlugQuerySet):
             )
         )
 
-    def search(self, text):
+    def search(self, text: str | None) -> Self:
         """People whose printed or romanized name contains every word of `text`.
 
         A Japanese name is often typed without the space the source prints between
@@ -110,28 +116,28 @@ class PersonQuerySet(SlugQuerySet):
             )
         return queryset
 
-    def with_role(self, role):
+    def with_role(self, role: str) -> Self:
         """People holding `role` in some study group (each person once)."""
         return self.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), role=role)))
 
-    def in_organization(self, organization):
+    def in_organization(self, organization: Organization) -> Self:
         """People whose membership lists them as affiliated with `organization`."""
         return self.filter(
             Exists(Membership.objects.filter(person=OuterRef("pk"), organization=organization))
         )
 
 
-class MembershipQuerySet(models.QuerySet):
-    def with_related(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def with_related(self) -> Self:
         return self.select_related("person", "group", "organization", "source")
 
-    def with_role(self, role):
+    def with_role(self, role: str) -> Self:
         return self.filter(role=role)
 
-    def in_organization(self, organization):
+    def in_organization(self, organization: Organization) -> Self:
         return self.filter(organization=organization)
 
-    def for_person_search(self, text):
+    def for_person_search(self, text: str | None) -> Self:
         return self.filter(person__in=Person.objects.search(text).values("pk"))
 
 
@@ -158,24 +164,24 @@ class Person(Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="person", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name()
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("people:person-detail", args=[self.pk])
 
     @property
-    def name_ja(self):
+    def name_ja(self) -> str:
         return f"{self.family_name} {self.given_name}".strip()
 
     @property
-    def name_en(self):
+    def name_en(self) -> str:
         return f"{self.given_name_romanized} {self.family_name_romanized}".strip()
 
-    def display_name(self, language=None):
+    def display_name(self, language: str | None = None) -> str:
         from django.utils.translation import get_language
 
         language = (language or get_language() or "ja")[:2]
@@ -221,13 +227,13 @@ class StudyGroup(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="studygroup", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("name")
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         normalize_partial_dates(self, "established")
 
@@ -287,7 +293,7 @@ class Membership(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="membership", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} ({self.group})"
 
 
@@ -297,37 +303,37 @@ class SessionKind(models.TextChoices):
     INTERVIEW_TRIP = "interview_trip", _("interview trip")
 
 
-class SessionQuerySet(models.QuerySet):
-    def chronological(self):
+class SessionQuerySet(models.QuerySet["Session"]):
+    def chronological(self) -> Self:
         return self.order_by("start_on", "pk")
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-start_on", "-pk")
 
-    def with_items(self):
+    def with_items(self) -> Self:
         return self.prefetch_related(
             models.Prefetch(
                 "items", queryset=SessionItem.objects.select_related("speaker").order_by("order")
             )
         )
 
-    def with_group(self):
+    def with_group(self) -> Self:
         return self.select_related("group", "source")
 
-    def in_year(self, year):
+    def in_year(self, year: int) -> Self:
         """Sessions that began in `year`."""
         return self.filter(start_on__year=year)
 
-    def with_speaker(self, person):
+    def with_speaker(self, person: Person) -> Self:
         """Sessions where `person` gave a talk (each session once)."""
         return self.filter(
             Exists(SessionItem.objects.filter(session=OuterRef("pk"), speaker=person))
         )
 
-    def attended_by(self, person):
+    def attended_by(self, person: Person) -> Self:
         return self.filter(participants=person)
 
-    def with_participants(self):
+    def with_participants(self) -> Self:
         return self.prefetch_related(
             models.Prefetch(
                 "participants",
@@ -335,7 +341,7 @@ class SessionQuerySet(models.QuerySet):
             )
         )
 
-    def with_recommendations(self):
+    def with_recommendations(self) -> Self:
         """The recommendations that name the session (reverse of related_sessions).
 
         Referred to by name only: `people` must not import `recommendations`.
@@ -345,7 +351,8 @@ class SessionQuerySet(models.QuerySet):
         recommendation = apps.get_model("recommendations", "Recommendation")
         return self.prefetch_related(
             models.Prefetch(
-                "recommendations", queryset=recommendation.objects.select_related("source")
+                "recommendations",
+                queryset=recommendation._default_manager.select_related("source"),
             )
         )
 
@@ -369,7 +376,7 @@ class Session(LocalizedMixin, Versioned, Provenance):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     start_on = models.DateField(_("start"))
     start_precision = precision_field()
-    start = PartialDateAttr("start")
+    start = PartialDateAttr("start", required=True)
     end_on = models.DateField(_("end"), null=True, blank=True)
     end_precision = precision_field(required=False, verbose_name=_("end precision"))
     end = PartialDateAttr("end")
@@ -416,25 +423,25 @@ class Session(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="session", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("title") or f"{self.get_kind_display()} {self.start.iso()}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("people:session-detail", args=[self.pk])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         normalize_partial_dates(self, "start", "end")
 
 
-class SessionItemQuerySet(models.QuerySet):
-    def with_related(self):
+class SessionItemQuerySet(models.QuerySet["SessionItem"]):
+    def with_related(self) -> Self:
         return self.select_related("session", "session__group", "speaker")
 
-    def by_speaker(self, person):
+    def by_speaker(self, person: Person) -> Self:
         return self.filter(speaker=person)
 
-    def in_order(self):
+    def in_order(self) -> Self:
         return self.order_by("session__start_on", "session_id", "order")
 
 
@@ -480,14 +487,14 @@ class SessionItem(LocalizedMixin, Versioned, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("title")
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return self.session.get_absolute_url()
 
     @property
-    def speaker_display(self):
+    def speaker_display(self) -> str:
         if self.speaker_id:
             return str(self.speaker)
         return self.loc("speaker_label")

@@ -23,6 +23,7 @@ import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -110,8 +111,8 @@ class ArchiveJSONEncoder(DjangoJSONEncoder):
 class BackupSerializer(JsonSerializer):
     """JSON fixture serializer using natural keys for content types and permissions only."""
 
-    def _init_options(self):
-        super()._init_options()
+    def start_serialization(self) -> None:
+        super().start_serialization()  # sets json_kwargs for this run
         self.json_kwargs["cls"] = ArchiveJSONEncoder
 
     def _natural(self, field):
@@ -169,7 +170,7 @@ def write_archive(path, using=DEFAULT_DB_ALIAS):
             "so that the archive matches the code's tables."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    counts = Counter()
+    counts: Counter[str] = Counter()
 
     def objects():
         for model in backed_up_models(using):
@@ -187,7 +188,10 @@ def write_archive(path, using=DEFAULT_DB_ALIAS):
         ):
             text = _TextStream(compressed)
             with _snapshot(using):
-                BackupSerializer().serialize(objects(), stream=text, use_natural_foreign_keys=True)
+                # Django's serializer only calls write() on its stream.
+                BackupSerializer().serialize(
+                    objects(), stream=cast(IO[str], text), use_natural_foreign_keys=True
+                )
             text.flush()
             compressed.close()
             raw.flush()
@@ -258,7 +262,8 @@ def read_archive_counts(path):
         raise CommandError(f"{path} is not a readable archive: {error}") from None
     if not isinstance(objects, list):
         raise CommandError(f"{path} is not an archive: expected a list of rows.")
-    rows, links = Counter(), Counter()
+    rows: Counter[str] = Counter()
+    links: Counter[str] = Counter()
     for index, obj in enumerate(objects):
         try:
             label = obj["model"].lower()

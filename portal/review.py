@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Model, QuerySet, Window
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -20,7 +20,7 @@ from core.registry import ReviewCheck, site
 UNSOURCED_KEY = "unsourced"
 
 
-def first_with_total(queryset: QuerySet, limit: int) -> tuple[list[Any], int]:
+def first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
     """(the first `limit` rows, how many rows there are in all) in one query.
 
     The total rides on each row as a window count, so a list of examples and its exact
@@ -30,7 +30,7 @@ def first_with_total(queryset: QuerySet, limit: int) -> tuple[list[Any], int]:
     return rows, (rows[0].review_total if rows else 0)
 
 
-def admin_list_url(model, **query: str) -> str:
+def admin_list_url(model: type[Model], **query: str) -> str:
     meta = model._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
     return f"{url}?{urlencode(query)}" if query else url

@@ -6,6 +6,7 @@ front page is about them.
 """
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -47,7 +48,8 @@ class HomeView(ReadOnlyMixin, TemplateView):
         )
         key_figures = key_figures_by_treaty(figures)
         for treaty in treaties:
-            treaty.key_figures = key_figures.get(treaty.pk, [])
+            # For the template only (`treaty.key_figures`); the model has no such attribute.
+            setattr(treaty, "key_figures", key_figures.get(treaty.pk, []))  # noqa: B010
         results = review(REVIEW_EXAMPLES, dashboard=True)
         context.update(
             treaties=treaties,
@@ -76,7 +78,7 @@ class SourceDetailView(ReadOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
-        cited = []
+        cited: list[dict[str, Any]] = []
         for facts in site.facts():
             rows = list(facts.citing(source))
             if rows:

@@ -10,6 +10,11 @@ admin's deleted records, as it was recorded. Whatever adds or deletes updates, o
 recomputes a status, the admin leaves to these services.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,17 +24,22 @@ from core.export import admin_csv_action
 
 from .exports import FootnoteExport, RecommendationExport, RecommendationUpdateExport
 from .forms import RecommendationUpdateForm
-from .models import Footnote, Recommendation, RecommendationUpdate
+from .models import Footnote, Recommendation, RecommendationQuerySet, RecommendationUpdate
 from .services import (
     recommendation_delete_updates,
     recommendation_refresh_status,
     recommendation_set_status,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 UPDATE_FIELDS = ["date", "status", "note_ja", "note_en", "evidence", "locator"]
 
 # Addresses typed without a scheme are taken as https (Django 6 default; no warning).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 def record_update(recommendation, update, reason=None):
@@ -91,8 +101,10 @@ class RecommendationAdmin(ContentAdmin):
         (None, {"fields": ["updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_last_update_date()
+    def get_queryset(self, request: HttpRequest) -> RecommendationQuerySet:
+        # The admin's queryset comes from Recommendation's default manager.
+        queryset = cast(RecommendationQuerySet, super().get_queryset(request))
+        return queryset.with_last_update_date()
 
     @admin.display(description=_("title"), ordering="title_en")
     def display_title(self, obj):

@@ -57,7 +57,8 @@ class RecommendationUpdateForm(ContentForm):
             self.initial.setdefault("date", self.instance.date)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         date = cleaned.get("date")
         if date is not None:
             # Set before the model's own validation, which needs date_on and its precision.

@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -15,6 +20,9 @@ from core.i18n import LocalizedMixin
 from core.models import Provenance, Source, Versioned
 from people.models import Session
 
+if TYPE_CHECKING:
+    from treaties.models import Treaty
+
 
 class RecommendationStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
@@ -25,16 +33,16 @@ class RecommendationStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("superseded")
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def with_relations(self):
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def with_relations(self) -> Self:
         return self.select_related("source").prefetch_related(
             "related_treaties", "related_sessions"
         )
 
-    def status_counts(self):
+    def status_counts(self) -> dict[str, int]:
         return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
 
-    def without_update_since(self, day):
+    def without_update_since(self, day: datetime.date) -> Self:
         """Recommendations with no status update on or after `day`.
 
         An update dated to a month or a year counts from the end of its period, so
@@ -45,7 +53,7 @@ class RecommendationQuerySet(models.QuerySet):
         )
         return self.exclude(Exists(recent))
 
-    def with_last_update_date(self):
+    def with_last_update_date(self) -> Self:
         """`last_update_on` and `last_update_precision` of the latest update, for display."""
         latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
             "-date_on", "-pk"
@@ -55,7 +63,7 @@ class RecommendationQuerySet(models.QuerySet):
             last_update_precision=Subquery(latest.values("date_precision")[:1]),
         )
 
-    def with_detail(self):
+    def with_detail(self) -> Self:
         """Everything the recommendation page shows, in a fixed number of queries."""
         return self.select_related("source").prefetch_related(
             models.Prefetch("footnotes", queryset=Footnote.objects.order_by("number")),
@@ -72,29 +80,29 @@ class RecommendationQuerySet(models.QuerySet):
             ),
         )
 
-    def search(self, text):
+    def search(self, text: str | None) -> Self:
         """Recommendations whose title, in either language, contains every word of `text`."""
         queryset = self
         for word in (text or "").split():
             queryset = queryset.filter(Q(title_ja__icontains=word) | Q(title_en__icontains=word))
         return queryset
 
-    def with_status(self, status):
+    def with_status(self, status: str) -> Self:
         return self.filter(status=status)
 
-    def published_in(self, year):
+    def published_in(self, year: int) -> Self:
         """Recommendations whose source publication appeared in `year`."""
         return self.filter(source__published_on__year=year)
 
-    def for_treaty(self, treaty):
+    def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(related_treaties=treaty)
 
 
-class RecommendationUpdateQuerySet(models.QuerySet):
-    def with_related(self):
+class RecommendationUpdateQuerySet(models.QuerySet["RecommendationUpdate"]):
+    def with_related(self) -> Self:
         return self.select_related("recommendation", "recommendation__source", "evidence")
 
-    def chronological(self):
+    def chronological(self) -> Self:
         return self.order_by("date_on", "pk")
 
 
@@ -156,13 +164,13 @@ class Recommendation(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="recommendation", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number}. {self.loc('title')}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("recommendations:recommendation-detail", args=[self.pk])
 
-    def latest_update(self):
+    def latest_update(self) -> RecommendationUpdate | None:
         return self.updates.order_by("-date_on", "-pk").first()
 
 
@@ -191,10 +199,10 @@ class Footnote(LocalizedMixin, Versioned, models.Model):
             models.CheckConstraint(condition=~Q(text_ja="", text_en=""), name="footnote_has_text"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[{self.number}] {self.loc('text')[:60]}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"{self.recommendation.get_absolute_url()}#fn{self.number}"
 
 
@@ -209,7 +217,7 @@ class RecommendationUpdate(LocalizedMixin, Versioned, models.Model):
     )
     date_on = models.DateField(_("date"))
     date_precision = precision_field()
-    date = PartialDateAttr("date")
+    date = PartialDateAttr("date", required=True)
     status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices)
     note_ja = models.TextField(_("note (Japanese)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
@@ -241,8 +249,8 @@ class RecommendationUpdate(LocalizedMixin, Versioned, models.Model):
             *partial_date_constraints("date", model_label="recommendationupdate"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date.iso()} {self.get_status_display()}"
 
-    def clean(self):
+    def clean(self) -> None:
         normalize_partial_dates(self, "date")

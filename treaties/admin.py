@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -40,14 +43,14 @@ def country_codes_named(term):
     term = term.strip().casefold()
     if not term:
         return set()
-    codes = set()
+    codes: set[str] = set()
     for language in ("en", "ja"):
         with translation.override(language):
             codes.update(code for code, name in countries if term in str(name).casefold())
     return codes
 
 
-class CountryNameSearchMixin:
+class CountryNameSearchMixin(admin.ModelAdmin):
     """Admin search that also finds rows by the country's name in English or Japanese."""
 
     country_code_path = "code"
@@ -249,9 +252,10 @@ class TreatyActionInlineForm(VersionedModelForm):
     being deleted would pass. The formset below checks the submitted set instead.
     """
 
-    def _post_clean(self):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read by TreatyAction.clean, which the form runs on this instance after its own clean.
         self.instance.check_sequence_against_saved = False
-        super()._post_clean()
 
 
 class TreatyActionInlineFormSet(VersionedInlineFormSet):
@@ -268,7 +272,7 @@ class TreatyActionInlineFormSet(VersionedInlineFormSet):
             form.instance
             for form in self.forms
             if form.cleaned_data
-            and not self._should_delete_form(form)
+            and not form.cleaned_data.get(DELETION_FIELD_NAME, False)
             and form.instance.date_on is not None
         ]
         try:

@@ -36,7 +36,9 @@ class ImportForm(forms.Form):
             "a UNODA list, as CSV or tab-separated text, UTF-8 or Shift_JIS."
         ),
     )
-    data = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The form's metaclass moves declared fields into `base_fields`, so this field does not
+    # shadow the bound `Form.data` at runtime; the stubs see a class attribute clash.
+    data = forms.CharField(widget=forms.HiddenInput, required=False)  # type: ignore[assignment]
     filename = forms.CharField(widget=forms.HiddenInput, required=False)
     treaty = forms.ModelChoiceField(
         label=_("treaty"),
@@ -89,7 +91,8 @@ class ImportForm(forms.Form):
             raise ValidationError(_("Write the date as 2026-11-01, 2026-11 or 2026.")) from None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("file")
         if upload is not None:
             if upload.size > MAX_BYTES:

@@ -6,16 +6,21 @@ between what a source reports and what this database holds is seen for what it i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import ngettext_lazy
 
 from .models import Metric, Participation, ReportedFigure, Treaty
 from .records import records_held_on
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # Reported figures that a count of participation records can be set against:
 # metric -> (key of ParticipationQuerySet.records_held(), the sentence saying the count).
-FIGURE_COMPARISONS = {
+FIGURE_COMPARISONS: dict[str, tuple[str, _StrPromise]] = {
     Metric.PARTIES: (
         "party",
         ngettext_lazy(
@@ -61,7 +66,11 @@ FIGURE_COMPARISONS = {
 }
 
 
-def compare_with_records(figure, records, records_on=None):
+def compare_with_records(
+    figure: ReportedFigure,
+    records: Mapping[str, int],
+    records_on: Mapping[datetime.date, Mapping[str, int]] | None = None,
+) -> ReportedFigure:
     """Attach `records_held` (a count or None) and its sentence to a treaty-wide figure.
 
     A figure stated as of a day is set beside the records on that same day (`records_on`,
@@ -97,13 +106,15 @@ def figures_beside_records(treaty: Treaty) -> tuple[list[ReportedFigure], dict[s
     return figures, records
 
 
-def key_figures_by_treaty(figures: Iterable[ReportedFigure]) -> dict[int, list[ReportedFigure]]:
+def key_figures_by_treaty(
+    figures: Iterable[ReportedFigure],
+) -> dict[int | None, list[ReportedFigure]]:
     """{treaty pk: [figure, ...]} keeping the latest figure of each metric and label.
 
     `figures` must come newest first within a metric, so the first one seen is kept.
     """
-    by_treaty: dict[int, list[ReportedFigure]] = {}
-    seen = set()
+    by_treaty: dict[int | None, list[ReportedFigure]] = {}
+    seen: set[tuple[int | None, int | None, str, str, str]] = set()
     for figure in figures:
         key = (figure.treaty_id, figure.country_id, figure.metric, figure.label_en, figure.label_ja)
         if key in seen:

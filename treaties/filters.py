@@ -268,7 +268,7 @@ class TreatyParticipationFilter(ParticipationStatusFilterSet):
 
     def export_query(self):
         """The filters that the participations CSV understands, as query parameters."""
-        data = {}
+        data: dict[str, str] = {}
         if not (self.is_bound and self.is_valid()):
             return data
         for name in ("as_of", "status", "ratified", "region", "required_for_entry_into_force"):

@@ -311,6 +311,7 @@ def _partial(year, month, day, text):
 def split_untc_cell(text: str) -> tuple[PartialDate, str]:
     """("4 Sep 2018 a") → (2018-09-04, "a"): the date and the mark after it."""
     match = re.fullmatch(r"(.*?)[\s\[(]*(AA|A|a|d)?[\])]*\s*", text.strip())
+    assert match is not None  # the pattern fits any text without a line break
     body, mark = match.group(1), match.group(2) or ""
     # A footnote number after the year ("8 May 2018 3") is not part of the date.
     body = re.sub(r"(\d{4})\s+\d{1,2}$", r"\1", body.strip())
@@ -703,7 +704,7 @@ def _same_period(a: PartialDate, b: PartialDate) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+PRECISION_RANK: dict[str, int] = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
 def _act_changes(row: ActRow, action: TreatyAction) -> dict:
@@ -764,7 +765,8 @@ def plan_import(data: bytes, *, filename: str = "", batch: Batch | None = None) 
         plan.errors.append(RowError(None, str(error)))
         return plan
     lookups = _Lookups()
-    plan.format, rows, errors = parse(text, batch, lookups)
+    kind, rows, errors = parse(text, batch, lookups)
+    plan.format = kind or ""
     plan.errors.extend(errors)
     if not rows:
         if not plan.errors:
@@ -788,11 +790,11 @@ def plan_import(data: bytes, *, filename: str = "", batch: Batch | None = None) 
     actions_by_pk = {a.pk: a for acts in actions_by_participation.values() for a in acts}
     for pk in {row.pk for row in rows if isinstance(row, ActRow) and row.pk} - set(actions_by_pk):
         # An id whose participation the file does not name: load it to report it properly.
-        action = TreatyAction.objects.filter(pk=pk).select_related("source").first()
-        if action is not None:
-            actions_by_pk[pk] = action
+        found = TreatyAction.objects.filter(pk=pk).select_related("source").first()
+        if found is not None:
+            actions_by_pk[pk] = found
 
-    seen_keys = {}
+    seen_keys: dict[tuple[tuple[int, int], str, str], int] = {}
     for row in rows:
         key = (row.treaty.pk, row.country.pk)
         existing_participation = participations.get(key)

@@ -1,14 +1,21 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country as CountryCode
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.dates import (
+    PartialDate,
     PartialDateAttr,
     ended_before,
     normalize_partial_dates,
@@ -24,39 +31,56 @@ from .choices import (
     ActionType,
     ParticipationStatus,
 )
-from .status import derive_status, validate_sequence
+from .status import ShownStatus, derive_status, validate_sequence
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # A reported figure stated longer ago than this is probably out of date.
 STALE_AFTER_YEARS = 3
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
-class TreatyQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
+class RequiredPartialDateAttr(PartialDateAttr):
+    """A PartialDateAttr over a NOT NULL `<name>_on`: a saved row always has the date.
+
+    Typed as django-stubs types a non-null DateField (a `date`, not `date | None`).
+    """
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> PartialDate: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        return super().__get__(instance, owner)
+
+
+class TreatyQuerySet(models.QuerySet["Treaty"]):
+    def get_by_natural_key(self, slug: str) -> Treaty:
         return self.get(slug=slug)
 
-    def in_force(self, on=None):
+    def in_force(self, on: datetime.date | None = None) -> Self:
         """Treaties in force on a day: stored as in force and not past their expiry."""
         on = on or today()
         return self.filter(status=Treaty.Status.IN_FORCE).exclude(expires_on__lt=on)
 
-    def expired(self, on=None):
+    def expired(self, on: datetime.date | None = None) -> Self:
         on = on or today()
         return self.filter(expires_on__lt=on)
 
-    def expired_but_not_marked(self, on=None):
+    def expired_but_not_marked(self, on: datetime.date | None = None) -> Self:
         """Past their expiry date while the stored status still says otherwise."""
         return self.expired(on).exclude(status=Treaty.Status.EXPIRED)
 
-    def with_participation_counts(self):
+    def with_participation_counts(self) -> Self:
         return self.annotate(
             participation_count=Count("participations", distinct=True),
         )
 
-    def with_effective_status(self, status, on=None):
+    def with_effective_status(self, status: str, on: datetime.date | None = None) -> Self:
         """Treaties a reader sees with `status`: a treaty past its expiry counts as expired."""
         on = on or today()
         if status == Treaty.Status.EXPIRED:
@@ -68,7 +92,7 @@ class TreatyQuerySet(models.QuerySet):
             return self.filter(status=status)
         return self.filter(status=status).exclude(expires_on__lt=on)
 
-    def search(self, text):
+    def search(self, text: str | None) -> Self:
         """Treaties whose slug or any of their names contain `text` (any case)."""
         text = (text or "").strip()
         if not text:
@@ -189,29 +213,29 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="treaty", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.loc("short_name")
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("treaties:treaty-detail", args=[self.slug])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         normalize_partial_dates(self, "adopted", "opened", "entered_into_force", "expires", "as_of")
 
-    def has_expired(self, on=None):
+    def has_expired(self, on: datetime.date | None = None) -> bool:
         return self.expires_on is not None and self.expires_on < (on or today())
 
-    def effective_status(self, on=None):
+    def effective_status(self, on: datetime.date | None = None) -> TreatyStatus:
         """The status a reader should see: a treaty past its expiry shows as expired."""
         if self.has_expired(on) and self.status not in (self.Status.TERMINATED,):
             return self.Status.EXPIRED
         return self.Status(self.status)
 
-    def derived_status(self, on=None):
+    def derived_status(self, on: datetime.date | None = None) -> TreatyStatus:
         """The status the key dates give on `on`: what `refresh_statuses` stores.
 
         A treaty past its expiry is expired; one whose entry into force has certainly come
@@ -230,33 +254,33 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
         return self.Status(self.status)
 
     @property
-    def display_status(self):
+    def display_status(self) -> _StrOrPromise:
         return self.effective_status().label
 
     @property
-    def needs_status_review(self):
+    def needs_status_review(self) -> bool:
         return self.has_expired() and self.status != self.Status.EXPIRED
 
-    def in_force_on(self, day):
+    def in_force_on(self, day: datetime.date) -> bool:
         eif = self.entered_into_force
         if eif is None or not eif.certainly_by(day):
             return False
         return not (self.expires_on is not None and self.expires_on < day)
 
     @property
-    def is_regime(self):
+    def is_regime(self) -> bool:
         return self.kind in (self.Kind.REGIME, self.Kind.POLITICAL)
 
 
-class CountryQuerySet(models.QuerySet):
-    def eligible(self):
+class CountryQuerySet(models.QuerySet["Country"]):
+    def eligible(self) -> Self:
         """The states that can become parties to a treaty open to all states."""
         return self.filter(can_join_treaties=True)
 
-    def with_treaty_counts(self):
+    def with_treaty_counts(self) -> Self:
         return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
 
-    def without_participation_in(self, treaty):
+    def without_participation_in(self, treaty: Treaty) -> Self:
         """Eligible states that hold no participation record for `treaty`."""
         return self.eligible().exclude(
             models.Exists(
@@ -264,7 +288,7 @@ class CountryQuerySet(models.QuerySet):
             )
         )
 
-    def in_treaty(self, treaty):
+    def in_treaty(self, treaty: Treaty) -> Self:
         """Countries holding a participation record for `treaty`."""
         return self.filter(
             models.Exists(
@@ -272,7 +296,7 @@ class CountryQuerySet(models.QuerySet):
             )
         )
 
-    def search(self, text):
+    def search(self, text: str | None) -> Self:
         """Countries whose ISO code is `text` or whose name (Japanese or English) contains it.
 
         Names live in django-countries, not in the database, so the matching codes are
@@ -285,15 +309,19 @@ class CountryQuerySet(models.QuerySet):
         if not text:
             return self
         needle = text.casefold()
-        codes = {text.upper()} if len(text) == 2 else set()
+        codes: set[str] = {text.upper()} if len(text) == 2 else set()
         for language in ("en", "ja"):
             with translation.override(language):
                 codes.update(code for code, name in countries if needle in str(name).casefold())
         return self.filter(code__in=sorted(codes))
 
 
-class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
-    def get_by_natural_key(self, code):
+# Bound to a name at module level, as the django-stubs plugin needs to see the manager class.
+CountryManagerBase = models.Manager.from_queryset(CountryQuerySet)
+
+
+class CountryManager(CountryManagerBase["Country"]):
+    def get_by_natural_key(self, code: str) -> Country:
         return self.get(code=code.upper())
 
 
@@ -320,7 +348,8 @@ class Country(Versioned, models.Model):
 
     Region = Region
 
-    code = CountryField(_("country"), unique=True)
+    # django-countries' field reads as a Country; its stubs give it CharField's `str`.
+    code: models.Field[str | CountryCode, CountryCode] = CountryField(_("country"), unique=True)
     un_member = models.BooleanField(_("UN member"), default=True)
     un_member_source = models.ForeignKey(
         "core.Source",
@@ -378,64 +407,64 @@ class Country(Versioned, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.code.name)
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.code.name
 
-    def name_in(self, language):
+    def name_in(self, language: str) -> str:
         from django.utils import translation
 
         with translation.override(language):
             return str(self.code.name)
 
     @property
-    def iso2(self):
+    def iso2(self) -> str:
         return str(self.code).lower()
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (str(self.code),)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("treaties:country-detail", args=[self.iso2])
 
 
-class ParticipationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, treaty_slug, country_code):
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def get_by_natural_key(self, treaty_slug: str, country_code: str) -> Participation:
         return self.get(treaty__slug=treaty_slug, country__code=country_code.upper())
 
-    def for_treaty(self, treaty):
+    def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(treaty=treaty)
 
-    def for_country(self, country):
+    def for_country(self, country: Country) -> Self:
         return self.filter(country=country)
 
-    def with_country(self):
+    def with_country(self) -> Self:
         return self.select_related("country")
 
-    def with_treaty(self):
+    def with_treaty(self) -> Self:
         return self.select_related("treaty")
 
-    def required_for_entry_into_force(self):
+    def required_for_entry_into_force(self) -> Self:
         return self.filter(required_for_entry_into_force=True)
 
-    def status_counts(self):
+    def status_counts(self) -> dict[str, int]:
         return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
 
-    def with_status(self, status):
+    def with_status(self, status: str) -> Self:
         return self.filter(status=status)
 
-    def for_country_code(self, code):
+    def for_country_code(self, code: str) -> Self:
         return self.filter(country__code=code.upper())
 
-    def ratified(self, yes=True):
+    def ratified(self, yes: bool = True) -> Self:
         """Participations whose state has consented to be bound (in force or not), or not."""
         consented = Q(status__in=RATIFIED_STATUSES)
         return self.filter(consented if yes else ~consented)
 
-    def records_held(self):
+    def records_held(self) -> dict[str, int]:
         """Counts to set beside a source's reported figures, in one query.
 
         Keys: every status, "consented_or_party" (ratified, in force or not),
@@ -444,7 +473,7 @@ class ParticipationQuerySet(models.QuerySet):
         """
         consented = Q(status__in=RATIFIED_STATUSES)
 
-        def count(condition):
+        def count(condition: Q) -> Count:
             # Distinct: the join to the actions repeats a participation once per act.
             return Count("pk", filter=condition, distinct=True)
 
@@ -490,6 +519,8 @@ class Participation(LocalizedMixin, Versioned, Provenance):
     objects = ParticipationQuerySet.as_manager()
 
     history = HistoricalRecords()
+    # Set by the pages that list participations: the status as the reader sees it.
+    shown_status: ShownStatus
 
     class Meta:
         ordering = ["treaty__display_order", "country__code"]
@@ -506,23 +537,27 @@ class Participation(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="participation", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.country} — {self.treaty}"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return self.treaty.natural_key() + self.country.natural_key()
 
-    natural_key.dependencies = ["treaties.treaty", "treaties.country"]
+    # Django reads serialization dependencies from an attribute of the method itself,
+    # which a function's type cannot declare.
+    natural_key.dependencies = ["treaties.treaty", "treaties.country"]  # type: ignore[attr-defined]
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return self.country.get_absolute_url()
 
-    def status_on(self, day, actions=None):
+    def status_on(
+        self, day: datetime.date, actions: Sequence[TreatyAction] | None = None
+    ) -> ParticipationStatus:
         if actions is None:
             actions = list(self.actions.order_by("date_on", "pk"))
         return derive_status(self.treaty, actions, day)
 
-    def refresh_status(self, save=True, on=None):
+    def refresh_status(self, save: bool = True, on: datetime.date | None = None) -> str:
         """Recompute the stored status from the actions, as of today (or `on`).
 
         A change is saved as a version of its own, so the history shows when and why the
@@ -536,14 +571,14 @@ class Participation(LocalizedMixin, Versioned, Provenance):
         return self.status
 
 
-class TreatyActionQuerySet(models.QuerySet):
-    def for_treaty(self, treaty):
+class TreatyActionQuerySet(models.QuerySet["TreatyAction"]):
+    def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(participation__treaty=treaty)
 
-    def for_country_code(self, code):
+    def for_country_code(self, code: str) -> Self:
         return self.filter(participation__country__code=code.upper())
 
-    def chronological(self):
+    def chronological(self) -> Self:
         return self.order_by("date_on", "pk")
 
 
@@ -561,7 +596,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
     action_type = models.CharField(_("action"), max_length=16, choices=ActionType.choices)
     date_on = models.DateField(_("date"))
     date_precision = precision_field()
-    date = PartialDateAttr("date")
+    date = RequiredPartialDateAttr("date")
     effective_on = models.DateField(
         _("takes effect"),
         null=True,
@@ -597,18 +632,18 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="treatyaction", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_type_display()} {self.date.iso()}"
 
     @property
-    def takes_effect(self):
+    def takes_effect(self) -> datetime.date:
         """The day from which the act counts: its effective date, else the end of its period."""
         return self.effective_on or self.date.end
 
     # A form that validates a whole set of actions together turns this off (see admin).
     check_sequence_against_saved = True
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         normalize_partial_dates(self, "date")
         if (
@@ -622,7 +657,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         ]
         validate_sequence(self.participation.treaty, [*others, self])
 
-    def save(self, *args, refresh_participation=True, **kwargs):
+    def save(self, *args: Any, refresh_participation: bool = True, **kwargs: Any) -> None:
         """Save, then bring the participation's stored status up to date.
 
         A bulk writer that saves several acts of one country passes
@@ -633,7 +668,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
             if refresh_participation:
                 self.participation.refresh_status()
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         participation = self.participation
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
@@ -641,14 +676,14 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         return result
 
 
-class ReportedFigureQuerySet(models.QuerySet):
-    def for_treaty(self, treaty):
+class ReportedFigureQuerySet(models.QuerySet["ReportedFigure"]):
+    def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(treaty=treaty)
 
-    def for_country(self, country):
+    def for_country(self, country: Country) -> Self:
         return self.filter(country=country)
 
-    def stale(self, years=STALE_AFTER_YEARS, on=None):
+    def stale(self, years: int = STALE_AFTER_YEARS, on: datetime.date | None = None) -> Self:
         """Figures stated more than `years` years before `on` (today), counted from the end
         of a partial date's period, as the age shown beside it is."""
         return self.filter(ended_before("as_of", years_before(on or today(), years)))
@@ -709,6 +744,10 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
     objects = ReportedFigureQuerySet.as_manager()
 
     history = HistoricalRecords()
+    # Set by figures.compare_with_records: the records held on the figure's date.
+    records_held: int | None
+    records_text: str
+    records_on: datetime.date | None
 
     class Meta:
         ordering = ["treaty__display_order", "metric", "-as_of_on", "pk"]
@@ -733,16 +772,16 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="reportedfigure", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         subject = self.treaty or self.country
         return f"{subject}: {self.label or self.get_metric_display()} {self.display_value}"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return self.loc("label")
 
     @property
-    def display_value(self):
+    def display_value(self) -> str:
         # Before a save the values may still be ints or strings as assigned.
         text = f"{Decimal(str(self.value)).normalize():f}"
         if self.out_of is not None:
@@ -751,26 +790,28 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
             text += f" {self.unit}"
         return text
 
-    def get_absolute_url(self):
-        if self.treaty_id:
+    def get_absolute_url(self) -> str:
+        if self.treaty is not None:
             return self.treaty.get_absolute_url()
+        # Without a treaty, a figure is about a country (reportedfigure_has_subject).
+        assert self.country is not None
         return self.country.get_absolute_url()
 
 
-class TreatyEventQuerySet(models.QuerySet):
-    def for_treaty(self, treaty):
+class TreatyEventQuerySet(models.QuerySet["TreatyEvent"]):
+    def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(treaty=treaty)
 
-    def chronological(self):
+    def chronological(self) -> Self:
         return self.order_by("date_on", "pk")
 
-    def recent(self):
+    def recent(self) -> Self:
         return self.order_by("-date_on", "-pk")
 
-    def involving(self, country):
+    def involving(self, country: Country) -> Self:
         return self.filter(countries=country)
 
-    def involving_code(self, code):
+    def involving_code(self, code: str) -> Self:
         """Events naming the country with this ISO code (each event once)."""
         return self.filter(
             models.Exists(
@@ -780,7 +821,7 @@ class TreatyEventQuerySet(models.QuerySet):
             )
         )
 
-    def with_related(self):
+    def with_related(self) -> Self:
         return self.select_related("treaty").prefetch_related("countries")
 
 
@@ -818,7 +859,7 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     date_on = models.DateField(_("date"))
     date_precision = precision_field()
-    date = PartialDateAttr("date")
+    date = RequiredPartialDateAttr("date")
     end_on = models.DateField(_("until"), null=True, blank=True)
     end_precision = precision_field(required=False, verbose_name=_("until precision"))
     end = PartialDateAttr("end")
@@ -852,15 +893,15 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
             *partial_date_constraints("as_of", model_label="treatyevent", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date.iso()} {self.loc('title')}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         normalize_partial_dates(self, "date", "end")
 
-    def get_absolute_url(self):
-        if self.treaty_id:
+    def get_absolute_url(self) -> str:
+        if self.treaty is not None:
             return self.treaty.get_absolute_url() + "#timeline"
         return reverse("treaties:event-list")
 
@@ -928,5 +969,5 @@ class ImportBatch(models.Model):
             *partial_date_constraints("as_of", model_label="importbatch", required=False),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.filename}"

@@ -4,14 +4,22 @@
 many participations at once and applies it, for a day in the past or the future.
 """
 
-from collections import defaultdict
+from __future__ import annotations
 
-from .choices import ActionType
-from .models import Participation, TreatyAction, today
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+
+from django.db.models import QuerySet
+
+from .choices import ActionType, ParticipationStatus
+from .models import Participation, Treaty, TreatyAction, today
 from .status import count_statuses, derive_status
 
 
-def statuses_on(treaty, day, participations=None):
+def statuses_on(
+    treaty: Treaty, day: datetime.date, participations: Collection[Participation] | None = None
+) -> dict[int, ParticipationStatus]:
     """{participation pk: status on `day`} for every participation of a treaty, in two queries."""
     if participations is None:
         participations = list(Participation.objects.for_treaty(treaty))
@@ -20,15 +28,17 @@ def statuses_on(treaty, day, participations=None):
     return statuses_by_participation(participations, day)
 
 
-def acts_by_participation(actions):
+def acts_by_participation(actions: QuerySet[TreatyAction]) -> defaultdict[int, list[TreatyAction]]:
     """{participation pk: its acts in chronological order}, from one query over `actions`."""
-    grouped = defaultdict(list)
+    grouped: defaultdict[int, list[TreatyAction]] = defaultdict(list)
     for action in actions.order_by("date_on", "pk"):
         grouped[action.participation_id].append(action)
     return grouped
 
 
-def statuses_by_participation(participations, day):
+def statuses_by_participation(
+    participations: Collection[Participation], day: datetime.date
+) -> dict[int, ParticipationStatus]:
     """{participation pk: status on `day`}, each from its own treaty, in one query."""
     acts = acts_by_participation(
         TreatyAction.objects.filter(participation__in=[p.pk for p in participations])
@@ -36,7 +46,9 @@ def statuses_by_participation(participations, day):
     return {p.pk: derive_status(p.treaty, acts[p.pk], day) for p in participations}
 
 
-def records_held_on(treaty, days):
+def records_held_on(
+    treaty: Treaty, days: Iterable[datetime.date]
+) -> dict[datetime.date, dict[str, int]]:
     """{day: records_held counts on that day} for a treaty, in two queries whatever the days."""
     days = sorted(set(days))
     if not days:
@@ -61,14 +73,14 @@ def records_held_on(treaty, days):
     }
 
 
-def refresh_statuses_after_seed():
+def refresh_statuses_after_seed() -> None:
     """Recompute every stored status from the actions (after a raw fixture load).
 
     No version is written: the seed load records one "seed data" version per row after.
     """
     participations = list(Participation.objects.select_related("treaty"))
     statuses = statuses_by_participation(participations, today())
-    changed = []
+    changed: list[Participation] = []
     for participation in participations:
         status = statuses[participation.pk]
         if status != participation.status:

@@ -6,17 +6,25 @@ Registered with the site (see `site_part`), so the review page and the dashboard
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import ngettext
 
 from core.registry import ReviewCheck
 
-from .models import STALE_AFTER_YEARS, ReportedFigure, Treaty, TreatyQuerySet
+from .models import (
+    STALE_AFTER_YEARS,
+    ReportedFigure,
+    ReportedFigureQuerySet,
+    Treaty,
+    TreatyQuerySet,
+)
 from .services import stale_statuses as stale_status_changes
 
 
-def stale_figures(on: datetime.date | None = None):
+def stale_figures(on: datetime.date | None = None) -> ReportedFigureQuerySet:
     """Figures whose as-of date is more than three years old, oldest first."""
     return (
         ReportedFigure.objects.stale(years=STALE_AFTER_YEARS, on=on)
@@ -30,7 +38,7 @@ def treaties_past_expiry(on: datetime.date | None = None) -> TreatyQuerySet:
     return Treaty.objects.expired_but_not_marked(on).order_by("expires_on", "pk")
 
 
-def stale_statuses(on: datetime.date | None = None) -> list[dict]:
+def stale_statuses(on: datetime.date | None = None) -> list[dict[str, Any]]:
     """Stored statuses (treaties' and participations') that differ from today's derivation.
 
     A daily `refresh_statuses` keeps them equal; anything listed here means a run was missed.
@@ -42,7 +50,7 @@ def stale_statuses(on: datetime.date | None = None) -> list[dict]:
     ]
 
 
-def changelist(model) -> str:
+def changelist(model: type[models.Model]) -> str:
     meta = model._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
 

@@ -6,28 +6,40 @@ stored is refreshed when the dates it depends on change and by `manage.py
 refresh_statuses`, run daily. Every refresh is saved, so the edit history shows it.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from django.db import transaction
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
 
 from .models import Participation, Treaty, today
 from .records import statuses_by_participation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 REFRESH_REASON = "status refreshed"
 
 
 @dataclass
 class RefreshResult:
-    treaties: list[tuple[Treaty, str, str]] = field(default_factory=list)
-    participations: list[tuple[Participation, str, str]] = field(default_factory=list)
+    # (record, stored status, derived status): a TreatyStatus or a ParticipationStatus.
+    treaties: list[tuple[Treaty, str, models.TextChoices]] = field(default_factory=list)
+    participations: list[tuple[Participation, str, models.TextChoices]] = field(
+        default_factory=list
+    )
 
     @property
-    def changed(self):
+    def changed(self) -> int:
         return len(self.treaties) + len(self.participations)
 
 
-def stale_statuses(*, on: datetime.date | None = None, treaties=None) -> RefreshResult:
+def stale_statuses(
+    *, on: datetime.date | None = None, treaties: Iterable[Treaty] | None = None
+) -> RefreshResult:
     """Stored statuses that differ from the ones derived on `on` (today), unsaved."""
     on = on or today()
     result = RefreshResult()
@@ -42,13 +54,18 @@ def stale_statuses(*, on: datetime.date | None = None, treaties=None) -> Refresh
     # derive_status reads the treaty's dates, never its stored status.
     statuses = statuses_by_participation(participations, on)
     for participation in participations:
-        derived = statuses[participation.pk]
-        if derived != participation.status:
-            result.participations.append((participation, participation.status, derived))
+        status = statuses[participation.pk]
+        if status != participation.status:
+            result.participations.append((participation, participation.status, status))
     return result
 
 
-def refresh_statuses(*, on: datetime.date | None = None, treaties=None, user=None) -> RefreshResult:
+def refresh_statuses(
+    *,
+    on: datetime.date | None = None,
+    treaties: Iterable[Treaty] | None = None,
+    user: AbstractBaseUser | None = None,
+) -> RefreshResult:
     """Store the statuses derived on `on` (today) wherever they moved; one version each."""
     on = on or today()
     # Stored with each version, so in one language whatever the active one.
@@ -59,7 +76,7 @@ def refresh_statuses(*, on: datetime.date | None = None, treaties=None, user=Non
             for obj, _old, new in items:
                 obj.status = new
                 obj._change_reason = reason
-                if getattr(user, "pk", None):
+                if user is not None and user.pk:
                     obj._history_user = user
                 obj.save(update_fields=["status", "updated_at"])
     return result

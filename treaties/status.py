@@ -9,7 +9,12 @@ its effective date where one is recorded, else the last day its stated date coul
 mean (an act dated only "June 1976" is certain from 30 June 1976).
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,19 +28,25 @@ from .choices import (
     ParticipationStatus,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    # For the annotations only: the models import this module, never the other way round.
+    from .models import Participation, Treaty, TreatyAction
+
 
 @dataclass(frozen=True)
 class ShownStatus:
     """A status as a reader sees it: its value (for CSS and filters) and its label."""
 
     value: str
-    label: str
+    label: _StrOrPromise
 
 
 NO_ACT_RECORDED = ShownStatus("no_act", gettext_lazy("no act recorded"))
 
 
-def shown_status(participation, status=None):
+def shown_status(participation: Participation, status: str | None = None) -> ShownStatus:
     """What the page says of a participation's status (the stored one unless given).
 
     A state with no act is "not signed" only where the treaty's records are complete (a
@@ -52,7 +63,9 @@ def shown_status(participation, status=None):
     return ShownStatus(status.value, status.label)
 
 
-def derive_status(treaty, actions, day):
+def derive_status(
+    treaty: Treaty, actions: Iterable[TreatyAction], day: datetime.date
+) -> ParticipationStatus:
     """The status on `day` given a participation's actions in chronological order."""
     status = ParticipationStatus.NOT_SIGNED
     consented_on = None
@@ -87,7 +100,11 @@ def derive_status(treaty, actions, day):
     return status
 
 
-def count_statuses(participations, statuses, signed=frozenset()):
+def count_statuses(
+    participations: Iterable[Participation],
+    statuses: Mapping[int, str],
+    signed: Collection[int] = frozenset(),
+) -> dict[str, int]:
     """The counts of `ParticipationQuerySet.records_held()`, for statuses computed on a day.
 
     `signed` holds the participations with a signature in effect on that day.
@@ -108,14 +125,14 @@ def count_statuses(participations, statuses, signed=frozenset()):
     return counts
 
 
-def validate_sequence(treaty, actions):
+def validate_sequence(treaty: Treaty, actions: Sequence[TreatyAction]) -> None:
     """Raise ValidationError when a country's actions do not make a coherent sequence.
 
     Partial dates are compared by the periods they stand for: a ratification dated only
     "1997" may follow a signature of 24 September 1996 or one of March 1997.
     """
 
-    def earlier(action, kinds):
+    def earlier(action: TreatyAction, kinds: Collection[str]) -> bool:
         return any(
             other is not action
             and other.action_type in kinds
@@ -123,7 +140,7 @@ def validate_sequence(treaty, actions):
             for other in actions
         )
 
-    errors = []
+    errors: list[str] = []
     opened = treaty.opened or treaty.adopted
     for action in sorted(actions, key=lambda a: a.date.start):
         kind = action.action_type

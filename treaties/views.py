@@ -377,7 +377,7 @@ class ParticipationListView(ParticipationBrowse, ListPage):
     def matrix(participations):
         treaties = {p.treaty_id: p.treaty for p in participations}
         columns = sorted(treaties.values(), key=lambda t: (t.display_order, t.slug))
-        by_country = {}
+        by_country: dict[str, dict[int, Participation]] = {}
         for p in participations:
             by_country.setdefault(str(p.country.code), {})[p.treaty_id] = p
         rows = []

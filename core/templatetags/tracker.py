@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from django import template
 from django.urls import NoReverseMatch, reverse
@@ -8,11 +12,17 @@ from django.utils.translation import get_language, gettext, ngettext
 from core.dates import PartialDate
 from core.i18n import localized
 
+if TYPE_CHECKING:
+    from django.db import models
+    from django.template.context import Context
+
+    from core.models import Source
+
 register = template.Library()
 
 
 @register.filter
-def loc(obj, field):
+def loc(obj: object, field: str) -> str:
     """{{ treaty|loc:"name" }}: the Japanese or English value for the active language."""
     if obj is None:
         return ""
@@ -20,7 +30,7 @@ def loc(obj, field):
 
 
 @register.filter
-def pdate(value):
+def pdate(value: PartialDate | datetime.date | Literal[""] | None) -> str:
     """{{ treaty.adopted|pdate }}: a partial date shown at its precision."""
     if value is None or value == "":
         return ""
@@ -30,7 +40,7 @@ def pdate(value):
 
 
 @register.inclusion_tag("includes/provenance.html")
-def provenance(fact, sources=None):
+def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> dict[str, Any]:
     """Where a fact came from and how old it is: source link, locator, as-of date.
 
     `sources` is an optional {pk: Source} map so a table of facts needs no query per row.
@@ -42,7 +52,7 @@ def provenance(fact, sources=None):
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **kwargs):
+def query_with(context: Context, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
@@ -62,14 +72,14 @@ AGE_JAPANESE = {
 }
 
 
-def _or_japanese(text):
+def _or_japanese(text: str) -> str:
     """`text` as gettext gave it, or the built-in Japanese when it came back untranslated."""
     if (get_language() or "").startswith("ja"):
         return AGE_JAPANESE.get(text, text)
     return text
 
 
-def as_partial_date(value):
+def as_partial_date(value: object) -> PartialDate | None:
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, datetime.datetime):
@@ -79,18 +89,18 @@ def as_partial_date(value):
     return None
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
-def full_years_between(start, end):
+def full_years_between(start: datetime.date, end: datetime.date) -> int:
     years = end.year - start.year
     if (end.month, end.day) < (start.month, start.day):
         years -= 1
     return max(years, 0)
 
 
-def age_text(value, on=None):
+def age_text(value: object, on: datetime.date | None = None) -> str:
     """How long ago a fact was stated: "5 years ago", "this year", "less than a year ago".
 
     A date known only to a month or a year is counted from the end of that period: a
@@ -114,13 +124,13 @@ def age_text(value, on=None):
 
 
 @register.filter
-def ago(value):
+def ago(value: object) -> str:
     """{{ figure.as_of|ago }}: "5 years ago" (see age_text)."""
     return age_text(value)
 
 
 @register.filter
-def age(value):
+def age(value: object) -> str:
     """{{ figure.as_of|age }}: "as of 31 March 2021, 5 years ago" at the date's precision."""
     partial = as_partial_date(value)
     if partial is None:
@@ -133,7 +143,7 @@ def age(value):
 
 
 @register.filter
-def admin_url(obj):
+def admin_url(obj: models.Model | None) -> str:
     """The admin change page of a record, or "" when its model has none."""
     if obj is None or obj.pk is None:
         return ""

@@ -86,7 +86,7 @@ class Command(BaseCommand):
         directory = Path(options["directory"])
         directory.mkdir(parents=True, exist_ok=True)
         factory = RequestFactory()
-        written = {}
+        written: dict[str, str] = {}  # file name: the path it came from
         with translation.override(options["language"]):
             for name, path in public_exports():
                 request = factory.get(path)
