@@ -323,3 +323,47 @@ def meeting(number):
 
 def us_trip():
     return group_sessions().get(kind=Session.Kind.INTERVIEW_TRIP)
+
+
+# --- Checks several apps run over their own cases ---------------------------------------------
+
+
+def check_export_rows(client, name, export_class, add, many):
+    """An export lists every row (beyond one page), with its BOM'd header and ids first."""
+    add(many)
+    rows = read_csv(client.get(reverse(name)))
+    assert len(rows) == many
+    assert list(rows[0].keys()) == export_class().header()
+    assert list(rows[0].keys())[0] == "id"
+    assert all(row["id"] for row in rows)
+
+
+def check_export_queries(client, name, add, assert_max_queries, ceiling=8):
+    """An export runs as many queries for 55 rows as for 5, and no more than `ceiling`."""
+    url = reverse(name)
+    add(5)
+    few = export_queries(client, url)
+    add(50)
+    assert export_queries(client, url) == few
+    with assert_max_queries(ceiling):
+        b"".join(client.get(url).streaming_content)
+
+
+def check_admin_pages(admin_client, app, model, obj):
+    """The change list (plain and searched), the add page and the change page render."""
+    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist") + "?q=a").status_code == 200
+    assert admin_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
+    assert (
+        admin_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
+    )
+
+
+def check_autocomplete(admin_client, app, model, field):
+    """The admin's autocomplete answers for the field with at least one result."""
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app, "model_name": model, "field_name": field, "term": ""},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"]

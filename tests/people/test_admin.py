@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory, StudyGroupFactory
+from tests.helpers import check_admin_pages, check_autocomplete
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,7 @@ MODELS = [
 
 @pytest.mark.parametrize("app, model", MODELS)
 def test_changelist_add_and_change_pages_render(admin_client, study_group_rows, app, model):
-    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
-    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist") + "?q=a").status_code == 200
-    assert admin_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
-    obj = study_group_rows[model]
-    assert (
-        admin_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
-    )
+    check_admin_pages(admin_client, app, model, study_group_rows[model])
 
 
 @pytest.mark.parametrize(
@@ -41,12 +36,7 @@ def test_changelist_add_and_change_pages_render(admin_client, study_group_rows, 
     ],
 )
 def test_autocomplete_fields_answer(admin_client, study_group_rows, app, model, field):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": app, "model_name": model, "field_name": field, "term": ""},
-    )
-    assert response.status_code == 200
-    assert response.json()["results"]
+    check_autocomplete(admin_client, app, model, field)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from recommendations import admin as recommendations_admin
 from recommendations.models import Recommendation, RecommendationUpdate
 from recommendations.services import recommendation_set_status
 from tests.factories import RecommendationFactory, SourceFactory
+from tests.helpers import check_admin_pages, check_autocomplete
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,7 @@ MODELS = [
 
 @pytest.mark.parametrize("app, model", MODELS)
 def test_changelist_add_and_change_pages_render(admin_client, study_group_rows, app, model):
-    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
-    assert admin_client.get(reverse(f"admin:{app}_{model}_changelist") + "?q=a").status_code == 200
-    assert admin_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
-    obj = study_group_rows[model]
-    assert (
-        admin_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
-    )
+    check_admin_pages(admin_client, app, model, study_group_rows[model])
 
 
 @pytest.mark.parametrize(
@@ -45,12 +40,7 @@ def test_changelist_add_and_change_pages_render(admin_client, study_group_rows, 
     ],
 )
 def test_autocomplete_fields_answer(admin_client, study_group_rows, app, model, field):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": app, "model_name": model, "field_name": field, "term": ""},
-    )
-    assert response.status_code == 200
-    assert response.json()["results"]
+    check_autocomplete(admin_client, app, model, field)
 
 
 # -- recording status through the Recommendation form ----------------------------------

@@ -18,7 +18,7 @@ from tests.factories import (
     SourceFactory,
     TreatyFactory,
 )
-from tests.helpers import export_queries, read_csv
+from tests.helpers import check_export_queries, check_export_rows, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -65,26 +65,14 @@ EXPORT_IDS = [name for name, _, _ in EXPORTS]
 
 @pytest.mark.parametrize("name, export_class, add", EXPORTS, ids=EXPORT_IDS)
 def test_export_has_bom_header_and_every_row_beyond_one_page(client, name, export_class, add):
-    add(MANY)
-    response = client.get(reverse(name))
-    rows = read_csv(response)
-    assert len(rows) == MANY
-    assert list(rows[0].keys()) == export_class().header()
-    assert list(rows[0].keys())[0] == "id"
-    assert all(row["id"] for row in rows)
+    check_export_rows(client, name, export_class, add, MANY)
 
 
 @pytest.mark.parametrize("name, export_class, add", EXPORTS, ids=EXPORT_IDS)
 def test_export_queries_do_not_grow_with_rows(
     client, name, export_class, add, django_assert_max_num_queries
 ):
-    url = reverse(name)
-    add(5)
-    few = export_queries(client, url)
-    add(50)
-    assert export_queries(client, url) == few
-    with django_assert_max_num_queries(8):
-        b"".join(client.get(url).streaming_content)
+    check_export_queries(client, name, add, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize(
