@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -15,7 +15,6 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.dates import (
-    PartialDate,
     PartialDateAttr,
     ended_before,
     normalize_partial_dates,
@@ -42,20 +41,6 @@ STALE_AFTER_YEARS = 3
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-class RequiredPartialDateAttr(PartialDateAttr):
-    """A PartialDateAttr over a NOT NULL `<name>_on`: a saved row always has the date.
-
-    Typed as django-stubs types a non-null DateField (a `date`, not `date | None`).
-    """
-
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> PartialDate: ...
-    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
-        return super().__get__(instance, owner)
 
 
 class TreatyQuerySet(models.QuerySet["Treaty"]):
@@ -596,7 +581,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
     action_type = models.CharField(_("action"), max_length=16, choices=ActionType.choices)
     date_on = models.DateField(_("date"))
     date_precision = precision_field()
-    date = RequiredPartialDateAttr("date")
+    date = PartialDateAttr("date", required=True)
     effective_on = models.DateField(
         _("takes effect"),
         null=True,
@@ -859,7 +844,7 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     date_on = models.DateField(_("date"))
     date_precision = precision_field()
-    date = RequiredPartialDateAttr("date")
+    date = PartialDateAttr("date", required=True)
     end_on = models.DateField(_("until"), null=True, blank=True)
     end_precision = precision_field(required=False, verbose_name=_("until precision"))
     end = PartialDateAttr("end")
