@@ -27,7 +27,7 @@ class SourceAdmin(ContentAdmin):
             _("Document"),
             {"fields": ["kind", "language", "published_on", "published_precision", "url"]},
         ),
-        (None, {"fields": ["note", "updated_at"]}),
+        (None, {"fields": ["editor_note", "updated_at"]}),
     ]
 
     @admin.display(description=_("title"), ordering="title_en")

@@ -95,7 +95,11 @@ class Source(LocalizedMixin, Versioned, models.Model):
     published = PartialDateAttr("published")
     url = models.URLField(_("URL"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    note = models.TextField(_("note"), blank=True)
+    editor_note = models.TextField(
+        _("editors' note"),
+        blank=True,
+        help_text=_("For editors only: never shown on the public pages or in the exports."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SourceQuerySet.as_manager()

@@ -111,7 +111,7 @@ class PersonAdmin(ContentAdmin):
                     "slug",
                     ("family_name", "given_name"),
                     ("family_name_romanized", "given_name_romanized"),
-                    "note",
+                    "editor_note",
                 ]
             },
         ),

@@ -149,7 +149,11 @@ class Person(Versioned, Provenance):
     given_name = models.CharField(_("given name (as printed)"), max_length=60, blank=True)
     family_name_romanized = models.CharField(_("family name (romanized)"), max_length=60)
     given_name_romanized = models.CharField(_("given name (romanized)"), max_length=60, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    editor_note = models.TextField(
+        _("editors' note"),
+        blank=True,
+        help_text=_("For editors only: never shown on the public pages or in the exports."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()

@@ -136,7 +136,11 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
     expires_precision = precision_field(required=False)
     expires = PartialDateAttr("expires")
     key_dates_note = models.TextField(
-        _("key dates note"), blank=True, help_text=_("Where each key date comes from.")
+        _("key dates: editors' note"),
+        blank=True,
+        help_text=_(
+            "Where each key date comes from, for editors only: never shown on the public pages."
+        ),
     )
     entry_into_force_rule_ja = models.TextField(_("entry-into-force rule (Japanese)"), blank=True)
     entry_into_force_rule_en = models.TextField(_("entry-into-force rule (English)"), blank=True)
@@ -372,7 +376,11 @@ class Country(Versioned, models.Model):
         related_name="+",
     )
     posture_locator = models.CharField(_("posture locator"), max_length=300, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    editor_note = models.TextField(
+        _("editors' note"),
+        blank=True,
+        help_text=_("For editors only: never shown on the public pages or in the exports."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CountryManager()

@@ -5,12 +5,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from django import template
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from core.dates import PartialDate
 from core.i18n import localized
+from core.middleware import LANGUAGE_PARAMETER
 
 if TYPE_CHECKING:
     from django.db import models
@@ -60,23 +63,41 @@ def query_with(context: Context, **kwargs: Any) -> str:
     return query.urlencode()
 
 
-# Japanese wording of the age of a fact, used while no catalogue translates these strings
-# (the Japanese UI catalogue is still to come); a catalogue's translation wins once it exists.
-AGE_JAPANESE = {
-    "as of %(date)s, %(age)s": "%(date)s時点（%(age)s）",
-    "%(count)d year ago": "%(count)d年前",
-    "%(count)d years ago": "%(count)d年前",
-    "this year": "今年",
-    "less than a year ago": "1年以内",
-    "as of %(date)s": "%(date)s時点",
-}
+@register.simple_tag(takes_context=True)
+def language_versions(context: Context) -> list[dict[str, Any]]:
+    """This page in each language: the same path and query with `lang=` set.
 
-
-def _or_japanese(text: str) -> str:
-    """`text` as gettext gave it, or the built-in Japanese when it came back untranslated."""
-    if (get_language() or "").startswith("ja"):
-        return AGE_JAPANESE.get(text, text)
-    return text
+    Each entry has the language's `code`, its `name` in that language, a relative `url`
+    for the switch in the header, an `absolute_url` for the `hreflang` alternates, and
+    `current` for the language the page is shown in. `{"code": "x-default"}` comes last:
+    the address without `lang=`, shown in the reader's own language.
+    """
+    request = context.get("request")
+    if request is None:  # the 400 page is rendered without one
+        return []
+    try:
+        origin = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:  # the 400 page for a bad Host header: relative addresses only
+        origin = ""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    query = request.GET.copy()
+    query.pop(LANGUAGE_PARAMETER, None)
+    plain = f"{request.path}?{query.urlencode()}" if query else request.path
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        query[LANGUAGE_PARAMETER] = code
+        url = f"{request.path}?{query.urlencode()}"
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute_url": origin + url,
+                "current": code == current,
+            }
+        )
+    versions.append({"code": "x-default", "url": plain, "absolute_url": origin + plain})
+    return versions
 
 
 def as_partial_date(value: object) -> PartialDate | None:
@@ -115,12 +136,10 @@ def age_text(value: object, on: datetime.date | None = None) -> str:
         return ""
     years = full_years_between(partial.end, on) if partial.end <= on else 0
     if years:
-        return _or_japanese(ngettext("%(count)d year ago", "%(count)d years ago", years)) % {
-            "count": years
-        }
+        return ngettext("%(count)d year ago", "%(count)d years ago", years) % {"count": years}
     if partial.start.year == on.year:
-        return _or_japanese(gettext("this year"))
-    return _or_japanese(gettext("less than a year ago"))
+        return gettext("this year")
+    return gettext("less than a year ago")
 
 
 @register.filter
@@ -138,8 +157,8 @@ def age(value: object) -> str:
     shown = partial.display(get_language())
     how_old = age_text(partial)
     if not how_old:
-        return _or_japanese(gettext("as of %(date)s")) % {"date": shown}
-    return _or_japanese(gettext("as of %(date)s, %(age)s")) % {"date": shown, "age": how_old}
+        return gettext("as of %(date)s") % {"date": shown}
+    return gettext("as of %(date)s, %(age)s") % {"date": shown, "age": how_old}
 
 
 @register.filter

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_a_save_on_a_fresh_form_goes_through_and_raises_the_version(admin_client):
     person = make_person()
     page = open_change_page(admin_client, person)
-    saved(admin_client.post(change_url(person), {**admin_form_data(page), "note": "Chair"}))
+    saved(admin_client.post(change_url(person), {**admin_form_data(page), "editor_note": "Chair"}))
     person.refresh_from_db()
-    assert person.note == "Chair"
+    assert person.editor_note == "Chair"
     assert person.version == 2
     assert shown_version(open_change_page(admin_client, person)) == 2
 
@@ -31,6 +31,6 @@ def test_two_saves_from_one_page_are_caught_too(admin_client):
     # The same editor submitting an old tab again is no different from another editor.
     person = make_person()
     data = admin_form_data(open_change_page(admin_client, person))
-    saved(admin_client.post(change_url(person), {**data, "note": "first"}))
-    refused(admin_client.post(change_url(person), {**data, "note": "second"}))
-    assert Person.objects.get(pk=person.pk).note == "first"
+    saved(admin_client.post(change_url(person), {**data, "editor_note": "first"}))
+    refused(admin_client.post(change_url(person), {**data, "editor_note": "second"}))
+    assert Person.objects.get(pk=person.pk).editor_note == "first"

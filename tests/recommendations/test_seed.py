@@ -206,7 +206,7 @@ def test_only_the_certain_url_is_attributed_to_an_earlier_publication():
             "https://www.spf.org/global-data/user26/20230224_PolicyRecomendation.pdf",
         )
     ]
-    assert "beginning is cut off" in Source.objects.get(slug=EARLIER[0][0]).note
+    assert "beginning is cut off" in Source.objects.get(slug=EARLIER[0][0]).editor_note
 
 
 def test_footnote_sources_are_recorded_with_their_urls():

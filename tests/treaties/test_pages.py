@@ -199,7 +199,6 @@ def test_treaty_page_shows_facts_dates_rule_and_depositary(client, japan_in_npt)
     assert "Ratification by the depositaries and 40 other states." in html
     assert "United States, United Kingdom, Russia" in html
     assert "The cornerstone of the non-proliferation regime." in html
-    assert "Dates from the UN depositary record." in html
     assert "{% block" not in html and "block related" not in html
 
 

@@ -1,0 +1,51 @@
+"""The reader's language chosen by a link: `?lang=en` on any page.
+
+The language switch in every page's header is a pair of plain links that keep the reader
+on the same page with the same query, adding `lang=`. The chosen language is kept for
+the rest of the visit in Django's language cookie, which `LocaleMiddleware` reads on the
+next request. Because each language has its own address, the pages can name their
+alternates (`hreflang`) for search engines. An unknown `lang` value is ignored: the page
+is shown in the language the reader already had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+LANGUAGE_PARAMETER = "lang"
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    code = request.GET.get(LANGUAGE_PARAMETER, "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+class QueryLanguageMiddleware:
+    """Runs after `LocaleMiddleware`, so a `lang=` in the query wins over the cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = requested_language(request)
+        if language is None:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]  # set by LocaleMiddleware too
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
