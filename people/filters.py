@@ -7,6 +7,7 @@ with 400 and the form's message instead of quietly ignoring the filter.
 
 import django_filters
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YearFilter
@@ -36,7 +37,10 @@ def slug_choice_filter(queryset, label, message, filter_class=None, **kwargs):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        # Both forms of the name, so a reader finds a person whichever script they know.
+        # The name in the reader's language: romanized on English pages, as printed on
+        # Japanese ones with the romanization beside it for readers of either script.
+        if (get_language() or "ja")[:2] == "en":
+            return obj.name_en or obj.name_ja
         return f"{obj.name_ja} ({obj.name_en})" if obj.name_en else obj.name_ja
 
 

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country as CountryCode
 from django_countries.fields import CountryField
@@ -669,6 +670,13 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         return result
 
 
+def grouped_number(value: object) -> str:
+    """A figure as the reader's language writes it, digits grouped: "2,967.8", "191"."""
+    number = Decimal(f"{Decimal(str(value)).normalize():f}")
+    places = max(-int(number.as_tuple().exponent), 0)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 class ReportedFigureQuerySet(models.QuerySet["ReportedFigure"]):
     def for_treaty(self, treaty: Treaty) -> Self:
         return self.filter(treaty=treaty)
@@ -776,9 +784,9 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
     @property
     def display_value(self) -> str:
         # Before a save the values may still be ints or strings as assigned.
-        text = f"{Decimal(str(self.value)).normalize():f}"
+        text = grouped_number(self.value)
         if self.out_of is not None:
-            text += f" / {Decimal(str(self.out_of)).normalize():f}"
+            text += f" / {grouped_number(self.out_of)}"
         if self.unit:
             text += f" {self.unit}"
         return text

@@ -1,6 +1,7 @@
 """The people and session pages: content, filters, bad input and query bounds."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -124,18 +125,41 @@ def trip(group, suzuki):
 def test_person_list_shows_names_as_printed_and_romanized_with_role_and_affiliation(
     client, suzuki, sato
 ):
-    response = client.get(PERSON_LIST)
+    response = client.get(PERSON_LIST, {"lang": "ja"})
     assert response.status_code == 200
     page = html(response)
     assert "鈴木 達治郎" in page
     assert "Tatsujiro Suzuki" in page
-    assert "chair" in page
     assert "長崎大学核兵器廃絶研究センター" in page
     assert "佐藤 丙午" in page
     assert reverse("people:person-detail", args=[suzuki.pk]) in page
-    # The export link is offered next to the filters.
-    assert reverse("people:person-export") in page
-    assert reverse("people:membership-export") in page
+
+
+def test_english_person_list_names_people_romanized_only(client, suzuki, sato):
+    page = html(client.get(PERSON_LIST, {"lang": "en"}))
+
+    assert "Tatsujiro Suzuki" in page
+    assert "chair" in page
+    assert "鈴木" not in page and "佐藤" not in page
+    assert reverse("people:person-detail", args=[suzuki.pk]) in page
+
+
+def test_person_page_in_english_keeps_the_name_as_printed_beside(client, suzuki):
+    page = html(client.get(suzuki.get_absolute_url(), {"lang": "en"}))
+
+    heading = page[page.index("<h1") : page.index("</h1>")]
+    assert "Tatsujiro Suzuki" in heading
+    assert '<small lang="ja">鈴木 達治郎</small>' in heading
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Tatsujiro Suzuki"), ("ja", "鈴木 達治郎")])
+def test_people_filter_names_people_in_the_readers_language(client, suzuki, language, label):
+    page = html(client.get(reverse("people:session-list"), {"lang": language}))
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+
+    assert any(option.startswith(label) for option in options)
+    if language == "en":
+        assert not any("鈴木" in option for option in options)
 
 
 def test_person_page_shows_names_roles_affiliation_title_and_as_of(client, suzuki, trip):

@@ -70,3 +70,12 @@ def test_editors_see_their_note_in_the_admin(admin_client, noted):
     url = reverse("admin:treaties_country_change", args=[country.pk])
 
     assert EDITORS_ONLY in admin_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_seeded_treaty_pages_carry_no_editors_shorthand(client, seeded, language):
+    from treaties.models import Treaty
+
+    for treaty in Treaty.objects.all():
+        html = client.get(treaty.get_absolute_url(), {"lang": language}).content.decode()
+        assert "seed 0" not in html.lower(), treaty.slug
