@@ -54,6 +54,25 @@ def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> dict[s
     return {"fact": fact, "source": source, "as_of": getattr(fact, "as_of", None)}
 
 
+@register.simple_tag
+def shared_provenance(facts: Any) -> Any:
+    """The first of `facts` when every one of them cites the same source, locator and as-of.
+
+    A table whose rows all come from one place says so once, under the table, instead of
+    repeating the same marker on every row. None when the rows differ, or are fewer than two.
+    """
+    rows = list(facts)
+    if len(rows) < 2:
+        return None
+    keys = {
+        (getattr(row, "source_id", None), getattr(row, "locator", ""), getattr(row, "as_of", None))
+        for row in rows
+    }
+    if len(keys) != 1 or next(iter(keys))[0] is None:
+        return None
+    return rows[0]
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""

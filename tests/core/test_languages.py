@@ -106,3 +106,45 @@ def test_titles_name_the_page_then_the_site(client, treaty, url, title):
     response = client.get(url(treaty))
 
     assert f"<title>{title}</title>" in head(response)
+
+
+def test_a_fact_source_is_a_short_marker_that_opens_to_the_whole_reference(client, treaty):
+    figure = factories.ReportedFigureFactory(treaty=treaty, locator="4-3 (1), note 7")
+    html = client.get(treaty.get_absolute_url()).content.decode()
+
+    marker = html[: html.index("4-3 (1), note 7")]
+    marker = html[marker.rindex('<details class="provenance">') :]
+    marker = marker[: marker.index("</details>")]
+    summary = marker[: marker.index("</summary>")]
+    assert "Source" in summary and "31 March 2021" in summary
+    assert figure.source.title_en not in summary
+    body = marker[marker.index("</summary>") :]
+    assert figure.source.get_absolute_url() in body
+    assert "4-3 (1), note 7" in body and "as of 31 March 2021" in body
+
+
+def test_a_table_whose_rows_share_a_source_says_so_once(client, treaty):
+    source = factories.SourceFactory()
+    for code in ("JP", "FR", "DE"):
+        factories.ParticipationFactory(
+            treaty=treaty, country=factories.CountryFactory(code=code), source=source
+        )
+    html = client.get(treaty.get_absolute_url()).content.decode()
+    table = html[html.index('<table class="participations">') :]
+    table = table[: table.index("</table>")]
+
+    assert "provenance" not in table
+    after = html[html.index("</table>", html.index('<table class="participations">')) :]
+    assert after.index('class="table-source"') < 200
+    assert after[: after.index("</div>")].count(f'href="{source.get_absolute_url()}"') == 1
+
+
+def test_rows_from_different_places_keep_their_own_markers(client, treaty):
+    for code in ("JP", "FR"):
+        factories.ParticipationFactory(treaty=treaty, country=factories.CountryFactory(code=code))
+    html = client.get(treaty.get_absolute_url()).content.decode()
+    table = html[html.index('<table class="participations">') :]
+    table = table[: table.index("</table>")]
+
+    assert table.count('<details class="provenance">') == 2
+    assert 'class="table-source"' not in html
