@@ -9,7 +9,7 @@ PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS    ?= --reuse-db
 
-.PHONY: run test lint check typecheck pytest serve seed backup restore clean
+.PHONY: run test lint check typecheck pytest serve seed backup restore clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ pytest: $(VENV)/.installed
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint check typecheck pytest
+
+# The Japanese catalogue: gather new strings into locale/ja/LC_MESSAGES/django.po, then,
+# once they are translated, compile the .mo that is committed beside it (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l ja --no-obsolete
+	$(PY) manage.py compilemessages -l ja
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
