@@ -16,6 +16,16 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
     return ""
 
 
+def localized_language(obj: object, field: str, language: str | None = None) -> str:
+    """The language of the value `localized` picks: the reader's, or the other on fallback."""
+    language = (language or get_language() or "ja")[:2]
+    order = ("en", "ja") if language == "en" else ("ja", "en")
+    for lang in order:
+        if getattr(obj, f"{field}_{lang}", ""):
+            return lang
+    return language
+
+
 class LocalizedMixin:
     def loc(self, field: str) -> str:
         return localized(self, field)

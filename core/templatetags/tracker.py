@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from core.dates import PartialDate
-from core.i18n import localized
+from core.i18n import localized, localized_language
 from core.middleware import LANGUAGE_PARAMETER
 
 if TYPE_CHECKING:
@@ -30,6 +30,14 @@ def loc(obj: object, field: str) -> str:
     if obj is None:
         return ""
     return localized(obj, field)
+
+
+@register.filter
+def loc_lang(obj: object, field: str) -> str:
+    """{{ source|loc_lang:"title" }}: the language of what `loc` shows, for a `lang` attribute."""
+    if obj is None:
+        return ""
+    return localized_language(obj, field)
 
 
 @register.filter
