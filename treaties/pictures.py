@@ -78,10 +78,10 @@ def treaty_records(treaty: Treaty) -> list[Participation]:
 
 
 def country_records(country: Country) -> list[Participation]:
-    """Every participation of `country` with its treaty and acts in order: 2 queries."""
+    """Every participation of `country` with its treaty, source and acts in order: 2 queries."""
     return list(
         Participation.objects.for_country(country)
-        .with_treaty()
+        .select_related("treaty", "source")
         .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
         .order_by("treaty__display_order", "treaty__slug")
     )
@@ -144,9 +144,13 @@ class StatusMap:
 
 
 def status_rows(
-    treaty: Treaty, day: datetime.date, participations: Sequence[Participation] | None = None
+    treaty: Treaty,
+    day: datetime.date,
+    participations: Sequence[Participation] | None = None,
+    no_record: Iterable[Country] | None = None,
 ) -> list[StatusRow]:
-    """Each state's status on `day`: every participation, then every state with no record."""
+    """Each state's status on `day`: every participation, then every state with no record
+    (`no_record`: `Country.objects.without_participation_in(treaty)`, when already read)."""
     if participations is None:
         participations = treaty_records(treaty)
     shapes = worldmap.world_shapes().codes
@@ -171,7 +175,9 @@ def status_rows(
         absent = ShownStatus(
             ParticipationStatus.NOT_SIGNED.value, ParticipationStatus.NOT_SIGNED.label
         )
-    for country in Country.objects.without_participation_in(treaty):
+    if no_record is None:
+        no_record = Country.objects.without_participation_in(treaty)
+    for country in no_record:
         rows.append(StatusRow(country=country, status=absent, day=day))
     for row in rows:
         row.on_map = str(row.country.code) in shapes
@@ -196,10 +202,11 @@ def status_map(
     treaty: Treaty,
     day: datetime.date,
     participations: Sequence[Participation] | None = None,
+    no_record: Iterable[Country] | None = None,
     id_prefix: str = "world-map",
 ) -> StatusMap:
     """The world map of `treaty` on `day`, with its legend and the rows it is drawn from."""
-    rows = status_rows(treaty, day, participations)
+    rows = status_rows(treaty, day, participations, no_record)
     by_code = {str(row.country.code): row for row in rows}
     areas = {}
     for code in worldmap.world_shapes().codes:

@@ -201,7 +201,8 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
-        context.update(self.pictures(treaty, context["filter_invalid"]))
+        without_record = states_without_record(treaty)
+        context.update(self.pictures(treaty, context["filter_invalid"], without_record))
         context.update(
             filter=pfilter,
             as_of=pfilter.as_of_date,
@@ -211,7 +212,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             participations=participations,
             figures=figures,
             records=records,
-            **states_without_record(treaty),
+            **without_record,
             events=events,
             sources=sources,
             used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
@@ -229,16 +230,22 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         )
         return context
 
-    def pictures(self, treaty, invalid):
+    def pictures(self, treaty, invalid, without_record):
         """The world map on the as-of day (today by default) and the counts over time."""
         if not has_pictures(treaty):
             return {}
         held = treaty_records(treaty)
+        # The states without a record, where the page has read them already.
+        no_record = (
+            without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
+        )
         as_of = self.participation_filter.as_of_date
         map_query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
         return {
             # Until a bad "as of" is corrected there is no day to draw the map for.
-            "world_map": None if invalid else status_map(treaty, as_of or today(), held),
+            "world_map": None
+            if invalid
+            else status_map(treaty, as_of or today(), held, no_record),
             "counts": counts_over_time(treaty, held),
             "map_export_url": reverse("treaties:treaty-map-export", args=[treaty.slug]) + map_query,
             "counts_export_url": reverse("treaties:treaty-counts-export", args=[treaty.slug]),
