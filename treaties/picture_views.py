@@ -56,6 +56,8 @@ class AsOfCsvView(ReadOnlyMixin, View):
 class TreatyMapExportView(AsOfCsvView):
     """/treaties/<slug>/map.csv: every state the map's legend counts, with its status."""
 
+    model = Treaty
+
     def subject(self, **kwargs: str) -> Treaty:
         return pictured_treaty(kwargs["slug"])
 
@@ -68,6 +70,8 @@ class TreatyMapExportView(AsOfCsvView):
 class TreatyCountsExportView(ReadOnlyMixin, View):
     """/treaties/<slug>/counts.csv: each year's counts and each figure reported."""
 
+    model = Treaty
+
     def get(self, request: HttpRequest, slug: str) -> HttpResponseBase:
         treaty = pictured_treaty(slug)
         counts = counts_over_time(treaty, draw=False)
@@ -78,6 +82,8 @@ class TreatyCountsExportView(ReadOnlyMixin, View):
 
 class CountryMatrixExportView(AsOfCsvView):
     """/countries/<iso2>/matrix.csv: each treaty, the status on the day and its decisive act."""
+
+    model = Country
 
     def subject(self, **kwargs: str) -> Country:
         country = Country.objects.filter(code=kwargs["iso2"].upper()).first()

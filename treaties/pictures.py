@@ -13,7 +13,7 @@ are computed from those in Python, however many states and years there are.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -386,10 +386,10 @@ def counts_over_time(
     if participations is None:
         participations = treaty_records(treaty)
     series = series_of(treaty)
-    figures = [f for f in charted_figures(treaty, series) if f.as_of_on <= on]
+    figures = [f for f in charted_figures(treaty, series) if figure_day(f) <= on]
     acts = {p.pk: list(p.actions.all()) for p in participations}
     starts = [a.date_on.year for actions in acts.values() for a in actions]
-    starts += [f.as_of_on.year for f in figures]
+    starts += [figure_day(f).year for f in figures]
     if not starts:
         return CountsOverTime(treaty, series, [], [], None)
     first = min(starts)
@@ -398,9 +398,15 @@ def counts_over_time(
     years = [YearCount(day.year, day, {s.key: counts[day][s.key] for s in series}) for day in days]
     by_year = {year.year: year for year in years}
     for figure in figures:
-        by_year[figure.as_of_on.year].figures.append(figure)
+        by_year[figure_day(figure).year].figures.append(figure)
     svg = draw_counts(treaty, series, years, figures, id_prefix) if draw else None
     return CountsOverTime(treaty, series, years, figures, svg)
+
+
+def figure_day(figure: ReportedFigure) -> datetime.date:
+    """The first day of a charted figure's as-of date (charted figures all have one)."""
+    assert figure.as_of_on is not None
+    return figure.as_of_on
 
 
 def figure_text(figure: ReportedFigure) -> str:
@@ -409,7 +415,7 @@ def figure_text(figure: ReportedFigure) -> str:
         "value": figure.display_value,
         "metric": figure.label or figure.get_metric_display(),
         "day": figure.as_of.display(),
-        "source": figure.source.loc("title") if figure.source_id else gettext("no source"),
+        "source": figure.source.loc("title") if figure.source is not None else gettext("no source"),
     }
 
 
@@ -464,6 +470,13 @@ def draw_counts(
     )
 
 
+def _count_of(key: str) -> Callable[[CountsRow], int | None]:
+    def count(row: CountsRow) -> int | None:
+        return row.year_count.counts[key] if row.year_count else None
+
+    return count
+
+
 class CountsExport(CsvExport):
     """The chart's numbers: one row a year (its counts), one row a reported figure."""
 
@@ -473,13 +486,7 @@ class CountsExport(CsvExport):
         self.columns = [
             Column("year", lambda row: row.year),
             Column("counted_on", lambda row: row.year_count.counted_on if row.year_count else None),
-            *[
-                Column(
-                    s.header,
-                    lambda row, key=s.key: row.year_count.counts[key] if row.year_count else None,
-                )
-                for s in series
-            ],
+            *[Column(s.header, _count_of(s.key)) for s in series],
             Column("reported_metric", lambda row: row.figure.metric if row.figure else ""),
             Column("reported_value", lambda row: row.figure.value if row.figure else None),
             Column("reported_label_en", lambda row: row.figure.label_en if row.figure else ""),
@@ -551,14 +558,16 @@ class ParticipationMatrixExport(CsvExport):
             Column("iso2", lambda row: str(row["country"])),
             Column("country_en", lambda row: _name_in(row["country"], "en")),
             Column("country_ja", lambda row: _name_in(row["country"], "ja")),
-            *[
-                Column(
-                    treaty.slug,
-                    lambda row, n=n: row["cells"][n].value if row["cells"][n] else "",
-                )
-                for n, treaty in enumerate(treaties)
-            ],
+            *[Column(treaty.slug, _cell_of(n)) for n, treaty in enumerate(treaties)],
         ]
+
+
+def _cell_of(n: int) -> Callable[[dict[str, Any]], str]:
+    def status(row: dict[str, Any]) -> str:
+        shown = row["cells"][n]
+        return shown.value if shown else ""
+
+    return status
 
 
 def _name_in(code: CountryCode, language: str) -> str:

@@ -60,6 +60,12 @@ from .pictures import (
 from .status import NO_ACT_RECORDED, ShownStatus, shown_status
 
 
+def mark_after(actions, day):
+    """Mark the acts that take effect after `day` (the page says so beside them)."""
+    for action in actions:
+        action.after_as_of = action.takes_effect > day
+
+
 def source_map(*groups, extra_ids=()):
     """{pk: Source} for every fact in `groups`, in one query (none when nothing has a source)."""
     ids = {pk for pk in extra_ids if pk}
@@ -236,16 +242,12 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             return {}
         held = treaty_records(treaty)
         # The states without a record, where the page has read them already.
-        no_record = (
-            without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
-        )
+        no_record = without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
         as_of = self.participation_filter.as_of_date
         map_query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
         return {
             # Until a bad "as of" is corrected there is no day to draw the map for.
-            "world_map": None
-            if invalid
-            else status_map(treaty, as_of or today(), held, no_record),
+            "world_map": None if invalid else status_map(treaty, as_of or today(), held, no_record),
             "counts": counts_over_time(treaty, held),
             "map_export_url": reverse("treaties:treaty-map-export", args=[treaty.slug]) + map_query,
             "counts_export_url": reverse("treaties:treaty-counts-export", args=[treaty.slug]),
@@ -326,8 +328,7 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
         day = as_of or today()
         matrix = [] if invalid else country_matrix(participations, day)
         for row in matrix:
-            for action in row.participation.actions.all():
-                action.after_as_of = action.takes_effect > day
+            mark_after(row.participation.actions.all(), day)
         actions = actions_of(participations)
         figures = list(ReportedFigure.objects.for_country(country).select_related("treaty"))
         events = list(TreatyEvent.objects.involving(country).with_related().chronological())

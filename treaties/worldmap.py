@@ -106,17 +106,17 @@ def world_shapes() -> WorldShapes:
     for code in sorted(set(outlines) | set(circles)):
         if code in LEFT_OUT:
             continue
-        rings = [simplified(ring) for ring in outlines.get(code, [])]
-        rings = [ring for ring in rings if len(ring) >= 3]
-        points.extend(p for ring in rings for p in ring)
+        drawn = [simplified(ring) for ring in outlines.get(code, [])]
+        drawn = [ring for ring in drawn if len(ring) >= 3]
+        points.extend(p for ring in drawn for p in ring)
         circle = None
         if code in circles:
             (x, y), r = circles[code]
             circle = (round(x * SCALE), round(y * SCALE), max(MIN_CIRCLE_RADIUS, round(r * SCALE)))
             points.extend([(circle[0] - circle[2], circle[1] - circle[2])])
             points.extend([(circle[0] + circle[2], circle[1] + circle[2])])
-        if rings or circle:
-            shapes[code] = Shape(code=code, path=path_data(rings), circle=circle)
+        if drawn or circle:
+            shapes[code] = Shape(code=code, path=path_data(drawn), circle=circle)
     left = min(x for x, _ in points) - MARGIN
     top = min(y for _, y in points) - MARGIN
     width = max(x for x, _ in points) + MARGIN - left

@@ -170,10 +170,10 @@ def test_the_text_alternative_gives_the_same_numbers(client, scenario):
     ).group(0)
     assert "<caption>" in table and '<th scope="col">Year</th>' in table
     for year, expected in EXPECTED.items():
-        row = re.search(rf'<tr id="counts-{year}">(.*?)</tr>', table, re.S).group(1)
+        row = re.search(rf'<tr data-year="{year}">(.*?)</tr>', table, re.S).group(1)
         cells = re.findall(r'<td class="num">(\d+)</td>', row)
         assert tuple(int(c) for c in cells) == expected
-    assert "States parties" in re.search(r'<tr id="counts-2003">(.*?)</tr>', table, re.S).group(1)
+    assert "States parties" in re.search(r'<tr data-year="2003">(.*?)</tr>', table, re.S).group(1)
 
 
 def test_the_counts_csv_holds_the_numbers_the_chart_draws(client, scenario):
