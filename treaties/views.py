@@ -321,8 +321,6 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
         context = super().get_context_data(**kwargs)
         country = self.object
         participations = country_records(country)
-        for participation in participations:
-            participation.shown_status = shown_status(participation)
         as_of = self.as_of_filter.as_of_date
         invalid = self.as_of_filter.is_bound and not self.as_of_filter.is_valid()
         day = as_of or today()
