@@ -357,10 +357,6 @@ class CountsRow:
     year_count: YearCount | None
     figure: ReportedFigure | None
 
-    @property
-    def source_id(self) -> int | None:
-        return self.figure.source_id if self.figure else None
-
 
 def charted_figures(treaty: Treaty, series: Sequence[Series]) -> list[ReportedFigure]:
     """The treaty-wide figures with a date whose metric is one of the series': 1 query."""
