@@ -60,6 +60,16 @@ class BrowseView(ReadOnlyMixin, FilterView):
         return context
 
 
+def invalid_filter_response(filterset: Any) -> HttpResponse:
+    """A CSV's answer to invalid filter input: 400 and each field's message, as plain text."""
+    lines = [_("Invalid filter:")]
+    for field, errors in filterset.errors.items():
+        lines.extend(f"{field}: {error}" for error in errors)
+    return HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
 class CsvExportView(ReadOnlyMixin, FilterView):
     """The CSV of a browse page: same FilterSet, same query string, every matching row."""
 
@@ -70,12 +80,7 @@ class CsvExportView(ReadOnlyMixin, FilterView):
         filterset_class = self.get_filterset_class()
         self.filterset = self.get_filterset(filterset_class)
         if self.filterset.is_bound and not self.filterset.is_valid():
-            lines = [_("Invalid filter:")]
-            for field, errors in self.filterset.errors.items():
-                lines.extend(f"{field}: {error}" for error in errors)
-            return HttpResponse(
-                "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
-            )
+            return invalid_filter_response(self.filterset)
         if self.export_class is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs an export_class.")
         export = self.export_class()

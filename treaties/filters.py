@@ -171,7 +171,23 @@ class AsOfFilter(django_filters.Filter):
         return queryset
 
 
-class ParticipationStatusFilterSet(django_filters.FilterSet):
+class AsOfFilterSet(django_filters.FilterSet):
+    """A day to compute statuses on: the country page and the CSV files of the pictures."""
+
+    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
+
+    class Meta:
+        model = Participation
+        fields = ["as_of"]
+
+    @property
+    def as_of_date(self):
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("as_of")
+        return None
+
+
+class ParticipationStatusFilterSet(AsOfFilterSet):
     """Participations by status, region and entry-into-force role, on today or an as-of day.
 
     As of a day the statuses are computed from the dated acts: the status and "ratified"
@@ -179,7 +195,6 @@ class ParticipationStatusFilterSet(django_filters.FilterSet):
     applied in Python by `rows_as_of`.
     """
 
-    as_of = AsOfFilter(label=_("as of (YYYY-MM-DD)"))
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=ParticipationStatus.choices, method="by_status"
     )
@@ -192,12 +207,6 @@ class ParticipationStatusFilterSet(django_filters.FilterSet):
     required_for_entry_into_force = yes_no_filter(
         "required_for_entry_into_force", _("required for entry into force")
     )
-
-    @property
-    def as_of_date(self):
-        if self.is_bound and self.is_valid():
-            return self.form.cleaned_data.get("as_of")
-        return None
 
     def by_status(self, queryset, name, value):
         if self.as_of_date:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.db.models import QuerySet
 
@@ -57,10 +57,23 @@ def records_held_on(
     for participation in participations:
         participation.treaty = treaty
     by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
+    return counts_on_days(treaty, participations, by_participation, days)
+
+
+def counts_on_days(
+    treaty: Treaty,
+    participations: Collection[Participation],
+    by_participation: Mapping[int, Sequence[TreatyAction]],
+    days: Iterable[datetime.date],
+) -> dict[datetime.date, dict[str, int]]:
+    """{day: records_held counts on that day} from participations and their acts in hand."""
     return {
         day: count_statuses(
             participations,
-            {p.pk: derive_status(treaty, by_participation[p.pk], day) for p in participations},
+            {
+                p.pk: derive_status(treaty, by_participation.get(p.pk, ()), day)
+                for p in participations
+            },
             signed={
                 pk
                 for pk, acts in by_participation.items()
@@ -69,7 +82,7 @@ def records_held_on(
                 )
             },
         )
-        for day in days
+        for day in sorted(set(days))
     }
 
 

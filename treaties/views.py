@@ -9,7 +9,7 @@ are fetched once into a {pk: Source} map for the `provenance` tag.
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from .exports import (
 )
 from .figures import figures_beside_records
 from .filters import (
+    AsOfFilterSet,
     CountryFilter,
     ParticipationFilter,
     ReportedFigureFilter,
@@ -45,8 +46,24 @@ from .models import (
     Treaty,
     TreatyAction,
     TreatyEvent,
+    today,
 )
-from .status import shown_status
+from .pictures import (
+    ParticipationMatrixExport,
+    country_matrix,
+    country_records,
+    counts_over_time,
+    has_pictures,
+    status_map,
+    treaty_records,
+)
+from .status import NO_ACT_RECORDED, ShownStatus, shown_status
+
+
+def mark_after(actions, day):
+    """Mark the acts that take effect after `day` (the page says so beside them)."""
+    for action in actions:
+        action.after_as_of = action.takes_effect > day
 
 
 def source_map(*groups, extra_ids=()):
@@ -190,6 +207,8 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
+        without_record = states_without_record(treaty)
+        context.update(self.pictures(treaty, context["filter_invalid"], without_record))
         context.update(
             filter=pfilter,
             as_of=pfilter.as_of_date,
@@ -199,7 +218,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             participations=participations,
             figures=figures,
             records=records,
-            **states_without_record(treaty),
+            **without_record,
             events=events,
             sources=sources,
             used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
@@ -216,6 +235,23 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             ),
         )
         return context
+
+    def pictures(self, treaty, invalid, without_record):
+        """The world map on the as-of day (today by default) and the counts over time."""
+        if not has_pictures(treaty):
+            return {}
+        held = treaty_records(treaty)
+        # The states without a record, where the page has read them already.
+        no_record = without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
+        as_of = self.participation_filter.as_of_date
+        map_query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
+        return {
+            # Until a bad "as of" is corrected there is no day to draw the map for.
+            "world_map": None if invalid else status_map(treaty, as_of or today(), held, no_record),
+            "counts": counts_over_time(treaty, held),
+            "map_export_url": reverse("treaties:treaty-map-export", args=[treaty.slug]) + map_query,
+            "counts_export_url": reverse("treaties:treaty-counts-export", args=[treaty.slug]),
+        }
 
 
 # -- countries -------------------------------------------------------------------------
@@ -266,7 +302,14 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(url)
-        return super().get(request, *args, **kwargs)
+        # The treaties table can be viewed as of a past day, read as the treaty page reads it.
+        self.as_of_filter = AsOfFilterSet(
+            request.GET or None, queryset=Participation.objects.none(), request=request
+        )
+        response = super().get(request, *args, **kwargs)
+        if self.as_of_filter.is_bound and not self.as_of_filter.is_valid():
+            response.status_code = 400
+        return response
 
     def get_object(self, queryset=None):
         country = Country.objects.filter(code=self.kwargs["iso2"].upper()).first()
@@ -277,23 +320,29 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        participations = list(
-            Participation.objects.for_country(country)
-            .with_treaty()
-            .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
-            .order_by("treaty__display_order", "treaty__slug")
-        )
-        for participation in participations:
-            participation.shown_status = shown_status(participation)
+        participations = country_records(country)
+        as_of = self.as_of_filter.as_of_date
+        invalid = self.as_of_filter.is_bound and not self.as_of_filter.is_valid()
+        day = as_of or today()
+        matrix = [] if invalid else country_matrix(participations, day)
+        for row in matrix:
+            mark_after(row.participation.actions.all(), day)
         actions = actions_of(participations)
         figures = list(ReportedFigure.objects.for_country(country).select_related("treaty"))
         events = list(TreatyEvent.objects.involving(country).with_related().chronological())
         sources = source_map(
             participations, actions, figures, events, extra_ids=[country.posture_source_id]
         )
+        matrix_query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
         context.update(
             country=country,
             participations=participations,
+            as_of_filter=self.as_of_filter,
+            as_of=as_of,
+            as_of_invalid=invalid,
+            matrix=matrix,
+            matrix_export_url=reverse("treaties:country-matrix-export", args=[country.iso2])
+            + matrix_query,
             figures=figures,
             events=events,
             sources=sources,
@@ -333,7 +382,7 @@ class ParticipationListView(ParticipationBrowse, ListPage):
     def get_queryset(self):
         queryset = super().get_queryset().with_treaty().with_country()
         if self.matrix_mode:
-            return queryset
+            return with_act_flag(queryset)
         return queryset.prefetch_related(
             Prefetch("actions", queryset=TreatyAction.objects.chronological())
         )
@@ -364,6 +413,12 @@ class ParticipationListView(ParticipationBrowse, ListPage):
             for participation in rows:
                 participation.shown_status = shown_status(participation)
         context["matrix_mode"] = self.matrix_mode
+        if self.matrix_mode:
+            query = self.request.GET.copy()
+            query.pop("view", None)
+            context["matrix_export_url"] = reverse("treaties:participation-matrix-export") + (
+                "?" + query.urlencode() if query else ""
+            )
         context["as_of"] = self.filterset.as_of_date
         if not context["filter_invalid"] and self.filterset.is_bound:
             treaty = self.filterset.form.cleaned_data.get("treaty")
@@ -388,12 +443,44 @@ class ParticipationListView(ParticipationBrowse, ListPage):
                     "country": CountryCode(code),
                     "url": reverse("treaties:country-detail", args=[code.lower()]),
                     "cells": [
-                        ParticipationStatus(cells[t.pk].status) if t.pk in cells else None
-                        for t in columns
+                        matrix_status(cells[t.pk]) if t.pk in cells else None for t in columns
                     ],
                 }
             )
         return {"treaties": columns, "rows": rows}
+
+
+def with_act_flag(queryset):
+    """Participations marked `has_acts`, as the matrix needs to tell "no act recorded"."""
+    return queryset.annotate(
+        has_acts=Exists(TreatyAction.objects.filter(participation=OuterRef("pk")))
+    )
+
+
+def matrix_status(participation):
+    """What a matrix cell says: `shown_status` read from the `has_acts` mark (no query)."""
+    status = ParticipationStatus(participation.status)
+    if (
+        status == ParticipationStatus.NOT_SIGNED
+        and participation.treaty.record_complete_on is None
+        and not participation.has_acts
+    ):
+        return NO_ACT_RECORDED
+    return ShownStatus(status.value, status.label)
+
+
+class ParticipationMatrixExportView(ParticipationBrowse, CsvExportView):
+    """The matrix view's CSV: a row per country, a column per treaty (same filters, as_of)."""
+
+    export_class = ParticipationMatrixExport
+
+    def rows(self, export):
+        queryset = with_act_flag(self.filterset.qs.with_treaty().with_country())
+        if self.filterset.as_of_date:
+            queryset = self.filterset.rows_as_of(queryset)
+        matrix = ParticipationListView.matrix(list(queryset))
+        export.columns = ParticipationMatrixExport(matrix["treaties"]).columns
+        return matrix["rows"]
 
 
 class ParticipationExportView(ParticipationBrowse, CsvExportView):

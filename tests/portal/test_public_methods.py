@@ -56,6 +56,9 @@ def concrete_url(name, route, callback):
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the seed data holds no {model._meta.label} for {name}"
     url = obj.get_absolute_url()
+    if resolve(url).view_name != name and route.rstrip("$").endswith(".csv"):
+        # A file beside an object's page, e.g. /treaties/npt/map.csv.
+        url += route.rstrip("$").rsplit("/", 1)[-1].replace("\\.", ".")
     assert resolve(url).view_name == name, (name, url)
     return url
 
