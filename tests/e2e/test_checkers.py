@@ -50,7 +50,7 @@ def run_vnu(vnu_command, folder):
         pytest.fail(f"the Nu Html Checker gave no report:\n{result.stdout}\n{result.stderr}")
 
 
-def test_every_public_page_is_valid_html_in_both_languages(seeded, client, vnu_command, tmp_path):
+def test_every_public_page_is_valid_html_in_both_languages(vnu_command, seeded, client, tmp_path):
     pages = numbered(public_pages())
     written = {}
     for language in LANGUAGES:
@@ -135,7 +135,7 @@ AXE_RUN = """async () => {
 @pytest.mark.e2e
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_public_page_passes_axe_and_fits_a_390px_screen(
-    language, browser, live_server, axe_source
+    language, axe_source, browser, live_server
 ):
     call_command("load_seed", verbosity=0)
     context = browser.new_context(viewport=NARROW, locale=BROWSER_LOCALES[language])
