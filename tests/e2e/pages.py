@@ -109,7 +109,8 @@ def expected_status(path: str) -> int:
 
 def public_pages() -> list[str]:
     """Every public page, list pages first, as paths with their query strings."""
-    return [reverse(name) for name in LIST_PAGES] + state_pages() + record_pages()
+    pages = [reverse(name) for name in LIST_PAGES] + state_pages() + record_pages()
+    return list(dict.fromkeys(pages))  # once each (an event without a treaty names a list)
 
 
 def _longest_text_pages() -> set[str]:
