@@ -19,6 +19,14 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet ".[test]"
 	touch $@
 
+# The page checkers the tests run (the Nu Html Checker, axe-core), at the versions
+# package-lock.json pins. Install scripts are not run: vnu-jar's would fetch a Java runtime,
+# and the system's Java is used instead. Without npm the checker tests skip (CI requires them).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
@@ -52,7 +60,7 @@ check: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint check typecheck pytest
@@ -64,4 +72,4 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages -l ja
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) node_modules staticfiles artifacts .pytest_cache .ruff_cache .mypy_cache

@@ -8,6 +8,7 @@ FilterSet, so a file holds exactly the rows the page lists.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any
 
 import django_filters
@@ -31,8 +32,33 @@ MAX_YEAR = 2200
 ISO_DATE_FORMATS = ["%Y-%m-%d"]
 
 
+def is_iso_date(text: str) -> bool:
+    """Whether `text` is a date written YYYY-MM-DD, as HTML's date inputs carry it."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class IsoDateInput(forms.DateInput):
+    """`<input type="date">`, which may only carry a valid date: a submitted value that is not
+    one (`2021-13-40`) is not written back, as a browser would show it empty anyway; the
+    field's error message says what to enter."""
+
+    input_type = "date"
+
+    def format_value(self, value: Any) -> str | None:
+        formatted = super().format_value(value)
+        if isinstance(formatted, str) and formatted and not is_iso_date(formatted):
+            return None
+        return formatted
+
+
 def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return IsoDateInput(format="%Y-%m-%d")
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -3,10 +3,13 @@
 Debian's `chromium` package is driven by Playwright through `executable_path`, so no
 browser is downloaded (never run `playwright install`). Where Chromium or Playwright is
 missing the tests are skipped with a message; CI sets REQUIRE_E2E=1 to make that a
-failure instead, so the browser test cannot silently stop running there.
+failure instead, so the browser test cannot silently stop running there. The page checkers
+(the Nu Html Checker, run with Java, and axe-core) come from `node_modules/`, which
+`make test` installs from package-lock.json; they are skipped or required the same way.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,11 +30,40 @@ CHROMIUM_ARGS = [
 ]
 MISSING = "Chromium not installed: apt-get install chromium (see README)"
 
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+NO_NODE_MODULES = "{} missing: run `npm ci` (make test does) to install package-lock.json"
+NO_JAVA = "Java not installed: apt-get install default-jre-headless (see README)"
+
+
+def unavailable(message):
+    if os.environ.get("REQUIRE_E2E") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
 
 def browser_unavailable():
-    if os.environ.get("REQUIRE_E2E") == "1":
-        pytest.fail(MISSING, pytrace=False)
-    pytest.skip(MISSING)
+    unavailable(MISSING)
+
+
+@pytest.fixture
+def vnu_command():
+    """The command that runs the Nu Html Checker, to which the files to check are added."""
+    java = shutil.which("java")
+    if java is None:
+        unavailable(NO_JAVA)
+    if not VNU_JAR.exists():
+        unavailable(NO_NODE_MODULES.format(VNU_JAR.relative_to(NODE_MODULES.parent)))
+    return [java, "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture
+def axe_source():
+    """axe-core's script, to evaluate in a page."""
+    if not AXE_JS.exists():
+        unavailable(NO_NODE_MODULES.format(AXE_JS.relative_to(NODE_MODULES.parent)))
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 @pytest.fixture

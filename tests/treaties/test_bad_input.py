@@ -1,6 +1,7 @@
 """Bad query strings on treaty pages and exports: 400 with the reason, or 404, never 500."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -150,6 +151,28 @@ def test_treaty_page_answers_bad_as_of_with_400_and_message(client, as_of, messa
 
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "shown"),
+    [
+        ("2021-13-01", None),
+        ("2021-02-30", None),
+        ("yesterday", None),
+        ("20210101", None),
+        ("1899-12-31", "1899-12-31"),
+        ("2021-03-31", "2021-03-31"),
+    ],
+)
+def test_the_date_input_carries_only_a_valid_date(client, as_of, shown):
+    # An <input type="date"> may only hold a real date; a refused one is not written back
+    # (the message beside it says what to enter), one out of range is.
+    body = client.get(reverse("treaties:participation-list"), {"as_of": as_of}).content.decode()
+
+    field = re.search(r'<input type="date" name="as_of"[^>]*>', body)
+    assert field, "no date input for as_of"
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    assert (value.group(1) if value else None) == shown
 
 
 def test_treaty_page_accepts_as_of_at_the_edges(client):
