@@ -335,6 +335,15 @@ class Country(Versioned, models.Model):
 
     # django-countries' field reads as a Country; its stubs give it CharField's `str`.
     code: models.Field[str | CountryCode, CountryCode] = CountryField(_("country"), unique=True)
+    name_ja_reading = models.CharField(
+        _("reading of the Japanese name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The Japanese name as it is read, in kana (e.g. にほん for 日本, ちゅうごく for 中国): "
+            "Japanese lists sort countries by it, in gojūon order. Empty: by the name itself."
+        ),
+    )
     un_member = models.BooleanField(_("UN member"), default=True)
     un_member_source = models.ForeignKey(
         "core.Source",
