@@ -67,7 +67,7 @@ def english_key(text: str) -> tuple[str, str]:
 
 
 def name_key(text: str, language: str) -> tuple[str, ...]:
-    """The sort key of a name in `language` ("ja…" sorts by reading, anything else alphabetically)."""
+    """The sort key of a name in `language`: Japanese by reading, any other alphabetically."""
     if language.startswith("ja"):
         return japanese_key(text)
     return english_key(text)

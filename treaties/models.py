@@ -818,6 +818,13 @@ class TreatyEventQuerySet(models.QuerySet["TreatyEvent"]):
     def with_related(self) -> Self:
         return self.select_related("treaty").prefetch_related("countries")
 
+    def search(self, text: str | None) -> Self:
+        """Events whose title, in either language, contains every word of `text`."""
+        queryset = self
+        for word in (text or "").split():
+            queryset = queryset.filter(Q(title_ja__icontains=word) | Q(title_en__icontains=word))
+        return queryset
+
 
 class EventKind(models.TextChoices):
     ADOPTION = "adoption", _("adoption")

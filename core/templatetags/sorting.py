@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.sorting import SORT_PARAM, SortState, sort_state
@@ -69,14 +70,14 @@ def sort_links(context: Context) -> SafeString:
     """For a list that is not a table (the timeline): a line of links, one per order."""
     state = _state(context)
     if state is None:
-        return format_html("")
+        return mark_safe("")
     links = []
     for key, order in state.filter.orders.items():
         direction = _direction(state, key)
         links.append(
             (
                 _sorted_url(context, state.link_value(key)),
-                format_html(' aria-current="true"') if direction else "",
+                mark_safe(' aria-current="true"') if direction else "",
                 order.label,
                 format_html(
                     ' <span class="sort-mark">{}</span>',
@@ -98,10 +99,9 @@ def sort_notice(context: Context) -> SafeString:
     """Says so when the query string asked for an order the list does not have."""
     state = _state(context)
     if state is None or not state.unknown:
-        return format_html("")
+        return mark_safe("")
     return format_html(
         '<p class="notice sort-unknown" role="status">{}</p>',
         _("This list cannot be sorted by “%(value)s”; it is shown in its default order.")
         % {"value": state.unknown},
     )
-
