@@ -14,6 +14,7 @@ from django_countries.fields import Country as CountryCode
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.collation import to_hiragana
 from core.dates import (
     PartialDateAttr,
     ended_before,
@@ -282,7 +283,8 @@ class CountryQuerySet(models.QuerySet["Country"]):
         )
 
     def search(self, text: str | None) -> Self:
-        """Countries whose ISO code is `text` or whose name (Japanese or English) contains it.
+        """Countries whose ISO code is `text` or whose name (Japanese or English), or the
+        reading of the Japanese name (in hiragana or katakana), contains it.
 
         Names live in django-countries, not in the database, so the matching codes are
         worked out in Python and the database filters on them.
@@ -298,7 +300,9 @@ class CountryQuerySet(models.QuerySet["Country"]):
         for language in ("en", "ja"):
             with translation.override(language):
                 codes.update(code for code, name in countries if needle in str(name).casefold())
-        return self.filter(code__in=sorted(codes))
+        return self.filter(
+            Q(code__in=sorted(codes)) | Q(name_ja_reading__icontains=to_hiragana(text))
+        )
 
 
 # Bound to a name at module level, as the django-stubs plugin needs to see the manager class.
