@@ -125,9 +125,7 @@ def search(client, query, language="en"):
 # --- Finding, in either language -------------------------------------------------------
 
 
-def test_a_japanese_query_finds_a_treaty_by_its_japanese_name_on_an_english_page(
-    client, records
-):
+def test_a_japanese_query_finds_a_treaty_by_its_japanese_name_on_an_english_page(client, records):
     response = search(client, "核兵器不拡散")
     assert response.status_code == 200
     npt = records["npt"]
@@ -136,9 +134,7 @@ def test_a_japanese_query_finds_a_treaty_by_its_japanese_name_on_an_english_page
     assert '<span class="other-language" lang="ja">(核兵器不拡散条約)</span>' in html(response)
 
 
-def test_an_english_query_finds_a_treaty_by_its_english_name_on_a_japanese_page(
-    client, records
-):
+def test_an_english_query_finds_a_treaty_by_its_english_name_on_a_japanese_page(client, records):
     response = search(client, "Non-Proliferation", language="ja")
     assert response.status_code == 200
     assert hits(response, "treaties") == [(records["npt"].get_absolute_url(), "核兵器不拡散条約")]
@@ -359,9 +355,7 @@ def test_an_empty_query_shows_the_form_and_a_hint(client, records):
 def test_a_very_long_query_is_refused_with_a_message(client, records):
     response = client.get(SEARCH, {"q": "x" * 201})
     assert response.status_code == 400
-    assert "A search can be at most 200 characters long (this one has 201)." in text(
-        html(response)
-    )
+    assert "A search can be at most 200 characters long (this one has 201)." in text(html(response))
     assert client.get(SEARCH, {"q": "x" * 200}).status_code == 200
 
 
