@@ -76,7 +76,8 @@ TREATY_ORDERS = {
     "in_force": SortOrder(_("entered into force"), partial_date_order("entered_into_force")),
     "participations": SortOrder(
         _("participations recorded"),
-        [lambda: Count("participations", distinct=True)],
+        ["sort_participations", "display_order"],
+        prepare=lambda qs: qs.alias(sort_participations=Count("participations", distinct=True)),
         descending_first=True,
     ),
 }
@@ -92,7 +93,8 @@ COUNTRY_ORDERS = {
     "un_member": SortOrder(_("UN member"), ["un_member", country_name_order()]),
     "treaties": SortOrder(
         _("treaties with a record"),
-        [lambda: Count("participations__treaty", distinct=True)],
+        ["sort_treaties", country_name_order()],
+        prepare=lambda qs: qs.alias(sort_treaties=Count("participations__treaty", distinct=True)),
         descending_first=True,
     ),
 }
