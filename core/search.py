@@ -99,7 +99,7 @@ def by_fulltext_rank(
         SearchVector(*fields, config="simple"),
         SearchQuery(_tsquery(query), search_type="raw", config="simple"),
     )
-    return queryset.annotate(search_rank=rank).order_by("-search_rank", "pk")
+    return queryset.order_by(rank.desc(), "pk")
 
 
 def find(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import BaseExpression, Func
+from django.db.models.expressions import BaseExpression, Func, OrderBy
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +102,7 @@ def partial_date_order(name: str) -> list[Term]:
     return [f"{name}_on", lambda: rank_by(f"{name}_precision", coarse_to_fine)]
 
 
-def order_by_terms(terms: Sequence[Term], descending: bool) -> list[BaseExpression]:
+def order_by_terms(terms: Sequence[Term], descending: bool) -> list[OrderBy]:
     ordering = []
     for term in terms:
         resolved = term() if callable(term) else term

@@ -19,7 +19,15 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
-from tests.helpers import count_queries, html, read_csv, text
+from tests.helpers import (
+    admin_form_data,
+    change_url,
+    count_queries,
+    html,
+    open_change_page,
+    read_csv,
+    text,
+)
 from treaties.models import Country, Participation, Treaty
 
 pytestmark = pytest.mark.django_db
@@ -348,3 +356,14 @@ def test_a_katakana_name_reads_as_its_kana():
             name = str(countries.name(fields["code"]))
         if re.fullmatch(r"[\u30a1-\u30fcー・]+", name):
             assert japanese_key(name)[0] == japanese_key(fields["name_ja_reading"])[0], name
+
+
+def test_an_editor_sets_the_reading_in_the_admin(admin_client, db):
+    china = CountryFactory(code="CN")
+    data = admin_form_data(open_change_page(admin_client, china))
+    assert data["name_ja_reading"] == ""
+    data["name_ja_reading"] = "ちゅうごく"
+    response = admin_client.post(change_url(china), data)
+    assert response.status_code == 302
+    china.refresh_from_db()
+    assert china.name_ja_reading == "ちゅうごく"
