@@ -8,10 +8,11 @@ database: a name equal to the query first, then names starting with it, then nam
 word starting with each word of the query, then any other match; within a rank, by the
 name in the reader's order (`core.collation`), then by id.
 
-On PostgreSQL the full-text index (the `simple` configuration, words matched as prefixes)
-chooses which matches are ranked when a kind has more than `CANDIDATES` of them, so the
-best of a very long list are kept; below that number, which the site's data stays well
-under, SQLite and PostgreSQL give exactly the same results.
+When a kind has more than `CANDIDATES` matches, the database chooses which are ranked: those
+whose name equals the query or starts with it first, on every database; then, on PostgreSQL,
+those the full-text ranking puts first (`ts_rank` over the `simple` configuration, each word
+of the query matched as a prefix), elsewhere the oldest. Below that number, which the site's
+data stays well under, SQLite and PostgreSQL give exactly the same results.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.db import connections
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 
 from .collation import name_key
@@ -36,8 +38,8 @@ if TYPE_CHECKING:
 # The longest query the search page takes, and the longest a list's `q` filter takes.
 MAX_QUERY_LENGTH = 200
 LIST_QUERY_MAX_LENGTH = 100
-# How many matches of one kind are fetched to be ranked.
-CANDIDATES = 200
+# How many matches of one kind are fetched to be ranked (more than there are countries).
+CANDIDATES = 300
 
 EXACT, PREFIX, WORD_PREFIX, CONTAINS = range(4)
 _WORD = re.compile(r"\w+")
@@ -87,19 +89,29 @@ def _tsquery(query: str) -> str:
     return " & ".join(terms)
 
 
-def by_fulltext_rank(
+def by_likely_relevance(
     queryset: QuerySet[_ModelT], fields: Sequence[str], query: str
 ) -> QuerySet[_ModelT]:
-    """On PostgreSQL, the matches best ranked by the full-text index first; elsewhere by id."""
-    if not fields or connections[queryset.db].vendor != "postgresql" or not query.split():
+    """The matches in the order the database can tell their relevance: a field equal to the
+    query, then one starting with it, then (on PostgreSQL) by full-text rank; then by id."""
+    if not fields or not query.split():
         return queryset.order_by("pk")
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    exact, prefix = Q(), Q()
+    for field in fields:
+        exact |= Q(**{f"{field}__iexact": query})
+        prefix |= Q(**{f"{field}__istartswith": query})
+    ordering: list[Any] = [
+        Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2)).asc()
+    ]
+    if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    rank = SearchRank(
-        SearchVector(*fields, config="simple"),
-        SearchQuery(_tsquery(query), search_type="raw", config="simple"),
-    )
-    return queryset.order_by(rank.desc(), "pk")
+        rank = SearchRank(
+            SearchVector(*fields, config="simple"),
+            SearchQuery(_tsquery(query), search_type="raw", config="simple"),
+        )
+        ordering.append(rank.desc())
+    return queryset.order_by(*ordering, "pk")
 
 
 def find(
@@ -109,13 +121,16 @@ def find(
     limit: int,
     hit: Callable[[_ModelT], Hit],
     language: str,
-    fulltext_fields: Sequence[str] = (),
+    name_fields: Sequence[str] = (),
 ) -> Found:
     """The best `limit` of the matches in `queryset` (already filtered by the query), ranked.
 
+    `name_fields` are the columns holding the names, which the database orders by
+    when there are too many matches to rank them all.
+
     One query, and a second to count the matches when there are more than CANDIDATES.
     """
-    ordered = by_fulltext_rank(queryset, fulltext_fields, query)
+    ordered = by_likely_relevance(queryset, name_fields, query)
     rows = list(ordered[: CANDIDATES + 1])
     total = len(rows) if len(rows) <= CANDIDATES else ordered.count()
     hits = [hit(row) for row in rows[:CANDIDATES]]
@@ -159,7 +174,7 @@ def find_sources(query: str, limit: int) -> Found:
         limit=limit,
         hit=source_hit,
         language=(get_language() or "ja")[:2],
-        fulltext_fields=("title_en", "title_ja", "publisher_en", "publisher_ja"),
+        name_fields=("title_en", "title_ja", "publisher_en", "publisher_ja"),
     )
 
 

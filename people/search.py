@@ -41,7 +41,7 @@ def find_people(query: str, limit: int) -> Found:
         limit=limit,
         hit=person_hit,
         language=_language(),
-        fulltext_fields=(
+        name_fields=(
             "family_name",
             "given_name",
             "family_name_romanized",
@@ -72,7 +72,7 @@ def find_sessions(query: str, limit: int) -> Found:
         limit=limit,
         hit=session_hit,
         language=_language(),
-        fulltext_fields=("title_en", "title_ja"),
+        name_fields=("title_en", "title_ja"),
     )
 
 

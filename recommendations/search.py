@@ -34,7 +34,7 @@ def find_recommendations(query: str, limit: int) -> Found:
         limit=limit,
         hit=recommendation_hit,
         language=(get_language() or "ja")[:2],
-        fulltext_fields=("title_en", "title_ja"),
+        name_fields=("title_en", "title_ja"),
     )
 
 

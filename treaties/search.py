@@ -38,7 +38,7 @@ def find_treaties(query: str, limit: int) -> Found:
         limit=limit,
         hit=treaty_hit,
         language=_language(),
-        fulltext_fields=("short_name_en", "short_name_ja", "name_en", "name_ja", "slug"),
+        name_fields=("short_name_en", "short_name_ja", "name_en", "name_ja", "slug"),
     )
 
 
@@ -55,7 +55,7 @@ def country_hit(country: Country) -> Hit:
 
 
 def find_countries(query: str, limit: int) -> Found:
-    # Names come from django-countries, not from a column: no full-text index to rank by.
+    # Names come from django-countries, not from a column: no full-text ranking to order by.
     return find(
         Country.objects.search(query),
         query=query,
@@ -90,7 +90,7 @@ def find_events(query: str, limit: int) -> Found:
         limit=limit,
         hit=event_hit,
         language=_language(),
-        fulltext_fields=("title_en", "title_ja"),
+        name_fields=("title_en", "title_ja"),
     )
 
 

@@ -29,27 +29,23 @@ from .choices import ParticipationStatus
 from .models import Country, EventKind, Posture, Region, TreatyKind, TreatyStatus, today
 
 
-def country_name(code: str, language: str) -> str:
-    with translation.override(language):
-        return str(countries.name(code))
-
-
-def country_sort_key(code: str, reading: str, language: str) -> tuple[str, ...]:
-    """Where a country sorts in `language`: Japanese by the reading of its name (or the name
-    itself where no reading is recorded), English by its name."""
-    if language.startswith("ja"):
-        return japanese_key(reading or country_name(code, "ja"))
-    return english_key(country_name(code, "en"))
-
-
 def codes_in_name_order(language: str | None = None) -> list[str]:
-    """The codes of the recorded countries, in name order for `language` (one query)."""
+    """The codes of the recorded countries in name order for `language` (one query): Japanese
+    by the reading of the name (by the name itself where no reading is recorded), English by
+    the name."""
     language = (language or translation.get_language() or "ja")[:2]
-    readings = Country.objects.order_by().values_list("code", "name_ja_reading")
-    keyed = [
-        (country_sort_key(str(code), reading, language), str(code)) for code, reading in readings
-    ]
-    return [code for _key, code in sorted(keyed)]
+    readings = {
+        str(code): reading
+        for code, reading in Country.objects.order_by().values_list("code", "name_ja_reading")
+    }
+    with translation.override("ja" if language == "ja" else "en"):
+        names = {code: str(countries.name(code)) for code in readings}
+    keys: dict[str, tuple[str, ...]]
+    if language == "ja":
+        keys = {code: japanese_key(readings[code] or names[code]) for code in readings}
+    else:
+        keys = {code: english_key(names[code]) for code in readings}
+    return sorted(readings, key=lambda code: (keys[code], code))
 
 
 def country_name_order(code_field: str = "code") -> Callable[[], BaseExpression]:

@@ -334,11 +334,16 @@ def test_a_kind_with_more_matches_than_it_ranks_counts_them_in_a_second_query(
         )
         for n in range(CANDIDATES + 10)
     )
+    # The newest of all, yet the database picks it among the matches it ranks: its name
+    # is the query itself.
+    TreatyFactory(slug="pact", short_name_en="Pact")
     # One query per kind, one more to count the treaties, and the request's savepoint.
     with django_assert_max_num_queries(len(site.finders()) + 1 + 2):
         response = search(client, "pact")
-    assert f"({CANDIDATES + 10})" in html(response)
-    assert len(hits(response, "treaties")) == RESULTS_PER_KIND
+    assert f"({CANDIDATES + 11})" in html(response)
+    shown = [name for _link, name in hits(response, "treaties")]
+    assert len(shown) == RESULTS_PER_KIND
+    assert shown[:3] == ["Pact", "Pact 0", "Pact 1"]
 
 
 # --- Bad input --------------------------------------------------------------------------
