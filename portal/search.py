@@ -50,6 +50,8 @@ class Result:
     name: str
     other_name: str
     other_language: str
+    # Set when the name is in the other language, the record having none in the reader's.
+    name_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,11 @@ def shown(hit: Hit, query: str, language: str) -> Result:
     name = hit.name(language)
     other = hit.other_name(language)
     other_language = "ja" if language == "en" else "en"
+    own = hit.name_en if language == "en" else hit.name_ja
+    name_language = "" if own else other_language
     if other and matches(other, query) and not matches(name, query):
-        return Result(hit, name, other, other_language)
-    return Result(hit, name, "", other_language)
+        return Result(hit, name, other, other_language, name_language)
+    return Result(hit, name, "", other_language, name_language)
 
 
 def search(query: str, limit: int = RESULTS_PER_KIND) -> list[Group]:

@@ -111,7 +111,7 @@ def hits(response, key):
     match = re.search(rf'<section[^>]*id="results-{key}".*?</section>', page, re.S)
     if match is None:
         return []
-    return re.findall(r'<li><a href="([^"]+)">([^<]*)</a>', match.group(0))
+    return re.findall(r'<li><a href="([^"]+)"(?: lang="[a-z]+")?>([^<]*)</a>', match.group(0))
 
 
 def links(response, key):
@@ -146,6 +146,14 @@ def test_the_other_language_is_not_repeated_when_the_shown_name_matched(client, 
     assert hits(response, "treaties")[0] == (records["npt"].get_absolute_url(), "NPT")
     section = re.search(r'id="results-treaties".*?</section>', html(response), re.S).group(0)
     assert "other-language" not in section
+
+
+def test_a_name_only_in_the_other_language_is_marked_as_such(client, records):
+    TreatyFactory(slug="inf", short_name_en="INF Treaty", short_name_ja="")
+    page = html(search(client, "INF", language="ja"))
+    assert '<a href="/treaties/inf/" lang="en">INF Treaty</a>' in page
+    page = html(search(client, "NPT", language="ja"))
+    assert '<a href="/treaties/npt/">核兵器不拡散条約</a>' in page
 
 
 def test_a_person_is_found_by_the_romanized_and_by_the_japanese_name(client, records):
