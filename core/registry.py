@@ -139,7 +139,9 @@ class Finder:
     `find(query, limit)` returns at most `limit` hits, best first, and the number of all
     matches, in a bounded number of queries; `more_url(query)` is the kind's own list
     filtered by the query (empty where the list cannot take it); `label` names the kind in
-    the plural for the heading of its results, `kind` in the singular for each result.
+    the plural for the heading of its results, `kind` in the singular for each result;
+    `position` places the kind's results on the page (smaller first, then in the order the
+    apps registered them).
     """
 
     key: str
@@ -147,6 +149,7 @@ class Finder:
     kind: Label
     find: Callable[[str, int], Found]
     more_url: Callable[[str], str] | None = None
+    position: int = 50
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ class Registry:
         return [name for part in self.parts() for name in part.exports]
 
     def finders(self) -> list[Finder]:
-        return [finder for part in self.parts() for finder in part.finders]
+        finders = [finder for part in self.parts() for finder in part.finders]
+        return sorted(finders, key=lambda finder: finder.position)
 
 
 site = Registry()

@@ -187,4 +187,6 @@ def source_finder() -> Finder:
         _("source"),
         find_sources,
         more_url=lambda query: list_url("core:source-list", query),
+        # The documents behind the facts: after the records themselves.
+        position=90,
     )

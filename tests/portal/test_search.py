@@ -434,13 +434,13 @@ def test_only_get_is_answered(client, records):
 
 def test_each_app_offers_its_finders_through_the_registry():
     assert [finder.key for finder in site.finders()] == [
-        "sources",
         "treaties",
         "countries",
         "events",
         "people",
         "sessions",
         "recommendations",
+        "sources",
     ]
 
 
