@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
 
         from .editors import ACTIONS
         from .registry import SitePart, site
+        from .search import source_finder
         from .signals import mark_raw_save, record_change
 
         post_save.connect(mark_raw_save, dispatch_uid="core.mark_raw_save")
@@ -22,5 +23,6 @@ class CoreConfig(AppConfig):
                 seed_fixture="core.json",
                 editor_models={"source": ACTIONS},
                 exports=["core:source-export"],
+                finders=[source_finder()],
             )
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .history import tracked_models
 from .models import Change, Source, SourceKind, SourceLanguage
 from .registry import site
+from .sorting import SortFilter, SortOrder, choice_order, localized_order, partial_date_order
 
 if TYPE_CHECKING:
     from django.db import models
@@ -102,6 +103,23 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
+SOURCE_ORDERS = {
+    "title": SortOrder(_("title"), [localized_order("title")]),
+    "publisher": SortOrder(
+        _("publisher"), [localized_order("publisher"), localized_order("title")]
+    ),
+    "kind": SortOrder(
+        _("kind"), [choice_order("kind", SourceKind.values), localized_order("title")]
+    ),
+    "published": SortOrder(
+        _("published"), [*partial_date_order("published"), "slug"], descending_first=True
+    ),
+    "language": SortOrder(
+        _("language"), [choice_order("language", SourceLanguage.values), localized_order("title")]
+    ),
+}
+
+
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Title or publisher contains"), method="filter_search", max_length=200
@@ -113,10 +131,11 @@ class SourceFilter(django_filters.FilterSet):
         field_name="published_on",
         method="filter_year",
     )
+    sort = SortFilter(SOURCE_ORDERS)
 
     class Meta:
         model = Source
-        fields = ["q", "kind", "language", "year"]
+        fields = ["q", "kind", "language", "year", "sort"]
 
     def filter_search(self, queryset: SourceQuerySet, name: str, value: str) -> SourceQuerySet:
         return queryset.search(value)

@@ -88,6 +88,71 @@ class ReviewCheck:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """A record a site search found: its name in both languages and where it lives.
+
+    `detail` is shown small beside the name (a date, an ISO code); `also` are further texts
+    the search matched besides the names (a full name, a slug), which count for relevance;
+    `reading` is the Japanese name as read (in kana), which Japanese pages order it by;
+    `pk` breaks ties so that the order is the same on every database.
+    """
+
+    name_ja: str
+    name_en: str
+    url: str
+    detail: str = ""
+    also: Sequence[str] = ()
+    reading: str = ""
+    pk: Any = None
+
+    def name(self, language: str) -> str:
+        """The name in `language`, or in the other language where it has none."""
+        first, second = (
+            (self.name_en, self.name_ja) if language == "en" else (self.name_ja, self.name_en)
+        )
+        return first or second
+
+    def sort_name(self, language: str) -> str:
+        """What the hit is ordered by in `language`: its name, or in Japanese its reading."""
+        if language == "ja" and self.reading:
+            return self.reading
+        return self.name(language)
+
+    def other_name(self, language: str) -> str:
+        """The name in the language other than `language` (empty when the same or absent)."""
+        other = self.name_ja if language == "en" else self.name_en
+        return other if other != self.name(language) else ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a finder found: the best `hits` and the number of every match."""
+
+    hits: Sequence[Hit]
+    total: int
+
+
+@dataclass(frozen=True)
+class Finder:
+    """One kind of record the site search finds, offered by the app that owns it.
+
+    `find(query, limit)` returns at most `limit` hits, best first, and the number of all
+    matches, in a bounded number of queries; `more_url(query)` is the kind's own list
+    filtered by the query (empty where the list cannot take it); `label` names the kind in
+    the plural for the heading of its results, `kind` in the singular for each result;
+    `position` places the kind's results on the page (smaller first, then in the order the
+    apps registered them).
+    """
+
+    key: str
+    label: Label
+    kind: Label
+    find: Callable[[str, int], Found]
+    more_url: Callable[[str], str] | None = None
+    position: int = 50
+
+
+@dataclass(frozen=True)
 class SitePart:
     """An app's part in the site.
 
@@ -99,6 +164,7 @@ class SitePart:
     - `review_checks`: what the review page asks of it;
     - `editor_models`: {model name: actions} the Editors group may take;
     - `exports`: URL names of its public list exports (what `export_all` writes);
+    - `finders`: the kinds of record the site search finds in it;
     - `public`: its records have public pages, so their changes show on /changes/.
     """
 
@@ -111,6 +177,7 @@ class SitePart:
     editor_models: dict[str, Sequence[str]] = field(default_factory=dict)
     exports: Sequence[str] = ()
     public: bool = True
+    finders: Sequence[Finder] = ()
 
 
 class Registry:
@@ -141,6 +208,10 @@ class Registry:
 
     def exports(self) -> list[str]:
         return [name for part in self.parts() for name in part.exports]
+
+    def finders(self) -> list[Finder]:
+        finders = [finder for part in self.parts() for finder in part.finders]
+        return sorted(finders, key=lambda finder: finder.position)
 
 
 site = Registry()

@@ -11,6 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YearFilter
+from core.sorting import (
+    SortFilter,
+    SortOrder,
+    choice_order,
+    localized_order,
+    partial_date_order,
+    text_order,
+)
 
 from .models import (
     Membership,
@@ -22,6 +30,23 @@ from .models import (
     SessionKind,
     StudyGroup,
 )
+
+# People sort by their romanized names: the names as printed are in kanji, whose order
+# means nothing without a reading, and the sources give none.
+PERSON_ORDERS = {
+    "name": SortOrder(
+        _("name"),
+        [text_order("family_name_romanized"), text_order("given_name_romanized")],
+    ),
+}
+
+SESSION_ORDERS = {
+    "date": SortOrder(_("dates"), partial_date_order("start")),
+    "number": SortOrder(_("number"), ["number", "start_on"]),
+    "title": SortOrder(_("title"), [localized_order("title"), "start_on"]),
+    "kind": SortOrder(_("kind"), [choice_order("kind", SessionKind.values), "start_on"]),
+    "place": SortOrder(_("place"), [localized_order("place"), "start_on"]),
+}
 
 
 def slug_choice_filter(queryset, label, message, filter_class=None, **kwargs):
@@ -84,10 +109,11 @@ class PersonFilter(django_filters.FilterSet):
         label=_("role"), choices=MembershipRole.choices, method="by_role"
     )
     organization = organization_filter(method="by_organization")
+    sort = SortFilter(PERSON_ORDERS, default="name")
 
     class Meta:
         model = Person
-        fields = ["q", "role", "organization"]
+        fields = ["q", "role", "organization", "sort"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -119,13 +145,18 @@ class MembershipFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("title contains"), max_length=100, method="search")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=SessionKind.choices)
     year = YearFilter(label=_("year"), method="by_year")
     speaker = person_filter(_("speaker"), method="by_speaker")
+    sort = SortFilter(SESSION_ORDERS, default="date")
 
     class Meta:
         model = Session
-        fields = ["kind", "year", "speaker"]
+        fields = ["q", "kind", "year", "speaker", "sort"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
 
     def by_year(self, queryset, name, value):
         return queryset.in_year(int(value))
@@ -137,6 +168,9 @@ class SessionFilter(django_filters.FilterSet):
 class SessionItemFilter(django_filters.FilterSet):
     """The session items CSV: the session list's query string, plus one session by id."""
 
+    q = django_filters.CharFilter(
+        label=_("session title contains"), max_length=100, method="search"
+    )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), field_name="session__kind", choices=SessionKind.choices
     )
@@ -150,4 +184,7 @@ class SessionItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = SessionItem
-        fields = ["kind", "year", "speaker", "session"]
+        fields = ["q", "kind", "year", "speaker", "session"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(session__in=Session.objects.search(value).values("pk"))

@@ -328,6 +328,13 @@ class SessionQuerySet(models.QuerySet["Session"]):
         """Sessions that began in `year`."""
         return self.filter(start_on__year=year)
 
+    def search(self, text: str | None) -> Self:
+        """Sessions whose title, in either language, contains every word of `text`."""
+        queryset = self
+        for word in (text or "").split():
+            queryset = queryset.filter(Q(title_ja__icontains=word) | Q(title_en__icontains=word))
+        return queryset
+
     def with_speaker(self, person: Person) -> Self:
         """Sessions where `person` gave a talk (each session once)."""
         return self.filter(

@@ -4,6 +4,7 @@ from core.editors import ACTIONS
 from core.registry import Facts, SitePart
 
 from .models import Membership, Organization, Person, Session, StudyGroup
+from .search import FINDERS
 
 PART = SitePart(
     label="people",
@@ -32,4 +33,5 @@ PART = SitePart(
         "people:session-export",
         "people:session-item-export",
     ],
+    finders=FINDERS,
 )

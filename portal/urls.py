@@ -13,4 +13,5 @@ urlpatterns = [
     # Public pages only read: a feed answers 405 to anything but GET and HEAD, like the rest.
     path("changes/feed/", require_safe(ChangeFeed()), name="change-feed"),
     path("review/", views.ReviewView.as_view(), name="review"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -24,6 +24,7 @@ from treaties.figures import key_figures_by_treaty
 from treaties.models import ReportedFigure, Treaty, TreatyEvent
 
 from .review import review
+from .search import SearchForm, search
 
 # How many examples of each kind of unsourced fact the dashboard lists (the count is exact).
 REVIEW_EXAMPLES = 10
@@ -191,6 +192,30 @@ class ChangeExportView(CsvExportView):
 
     def get_queryset(self):
         return public_changes()
+
+
+# --- The site search ---------------------------------------------------------------------------
+
+
+class SearchView(ReadOnlyMixin, TemplateView):
+    """Treaties, countries, events, recommendations, people, sessions and sources by name or
+    title, in Japanese or English whatever the page's language. A query the form refuses (too
+    long, a NUL character) is answered with its message and 400."""
+
+    template_name = "portal/search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET if "q" in request.GET else None)
+        query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+        groups = search(query) if query else []
+        context = self.get_context_data(
+            form=form,
+            query=query,
+            groups=groups,
+            total=sum(group.total for group in groups),
+        )
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return self.render_to_response(context, status=status)
 
 
 # --- The editors' review page ----------------------------------------------------------------

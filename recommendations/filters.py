@@ -5,14 +5,45 @@ treaty, year, q), so "download what I see" works from the list page for all thre
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YearFilter
 from core.models import Source
+from core.sorting import SortFilter, SortOrder, choice_order, localized_order, partial_date_order
 from treaties.models import Treaty
 
 from .models import Footnote, Recommendation, RecommendationStatus, RecommendationUpdate
+
+
+def with_last_update_order(queryset):
+    """The date and precision of each recommendation's latest update, to sort by."""
+    latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by(
+        "-date_on", "-pk"
+    )
+    return queryset.alias(
+        sort_update_on=Subquery(latest.values("date_on")[:1]),
+        sort_update_precision=Subquery(latest.values("date_precision")[:1]),
+    )
+
+
+PUBLICATION = [*partial_date_order("source__published"), "source__slug"]
+
+RECOMMENDATION_ORDERS = {
+    "number": SortOrder(_("number"), ["number", *PUBLICATION]),
+    "title": SortOrder(_("title"), [localized_order("title")]),
+    "publication": SortOrder(_("publication"), [*PUBLICATION, "number"]),
+    "status": SortOrder(
+        _("current status"),
+        [choice_order("status", RecommendationStatus.values), *PUBLICATION, "number"],
+    ),
+    "updated": SortOrder(
+        _("last update"),
+        [*partial_date_order("sort_update"), *PUBLICATION, "number"],
+        prepare=with_last_update_order,
+        descending_first=True,
+    ),
+}
 
 
 def publications():
@@ -62,10 +93,11 @@ class RecommendationFilter(django_filters.FilterSet):
     source = source_filter()
     treaty = treaty_filter("by_treaty")
     year = YearFilter(label=_("year published"), method="by_year")
+    sort = SortFilter(RECOMMENDATION_ORDERS)
 
     class Meta:
         model = Recommendation
-        fields = ["q", "status", "source", "treaty", "year"]
+        fields = ["q", "status", "source", "treaty", "year", "sort"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -7,6 +7,7 @@ from core.registry import Facts, SitePart
 
 from . import review
 from .models import Recommendation, RecommendationUpdate
+from .search import FINDERS
 from .services import recommendation_refresh_all_statuses
 
 PART = SitePart(
@@ -35,4 +36,5 @@ PART = SitePart(
         "recommendations:footnote-export",
         "recommendations:update-export",
     ],
+    finders=FINDERS,
 )

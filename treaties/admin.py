@@ -222,13 +222,14 @@ class CountryAdmin(CountryNameSearchMixin, ContentAdmin):
     list_display = [
         "code",
         "display_name",
+        "name_ja_reading",
         "region",
         "un_member",
         "nuclear_posture",
         "posture_source",
     ]
     list_filter = ["region", "un_member", "nuclear_posture"]
-    search_fields = ["code"]
+    search_fields = ["code", "name_ja_reading"]
     list_select_related = ["posture_source"]
     autocomplete_fields = ["posture_source"]
     readonly_fields = ["updated_at"]

@@ -22,6 +22,7 @@ from core.filters import (
     YearFilter,
     date_input,
 )
+from core.sorting import SortFilter
 
 from .models import (
     RATIFIED_STATUSES,
@@ -42,6 +43,13 @@ from .models import (
     today,
 )
 from .records import statuses_by_participation
+from .sorting import (
+    COUNTRY_ORDERS,
+    EVENT_ORDERS,
+    PARTICIPATION_ORDERS,
+    TREATY_ORDERS,
+    status_rank,
+)
 
 YES_NO = [("true", _("yes")), ("false", _("no"))]
 # How far from today an "as of" day may lie, either way.
@@ -103,10 +111,11 @@ class TreatyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=TreatyStatus.choices, method="effective_status"
     )
+    sort = SortFilter(TREATY_ORDERS)
 
     class Meta:
         model = Treaty
-        fields = ["q", "kind", "status"]
+        fields = ["q", "kind", "status", "sort"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -123,10 +132,11 @@ class CountryFilter(django_filters.FilterSet):
     )
     un_member = yes_no_filter("un_member", _("UN member"))
     treaty = treaty_choice_filter(method="in_treaty")
+    sort = SortFilter(COUNTRY_ORDERS, unique=("code",), default="code")
 
     class Meta:
         model = Country
-        fields = ["q", "region", "nuclear_posture", "un_member", "treaty"]
+        fields = ["q", "region", "nuclear_posture", "un_member", "treaty", "sort"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -249,6 +259,7 @@ class ParticipationFilter(ParticipationStatusFilterSet):
         empty_label=_("list"),
         method=lambda queryset, name, value: queryset,
     )
+    sort = SortFilter(PARTICIPATION_ORDERS)
 
     class Meta:
         model = Participation
@@ -262,10 +273,20 @@ class ParticipationFilter(ParticipationStatusFilterSet):
             "ratified",
             "nuclear_posture",
             "view",
+            "sort",
         ]
 
     def by_country(self, queryset, name, value):
         return queryset.for_country_code(value)
+
+    def rows_as_of(self, queryset=None):
+        rows = super().rows_as_of(queryset)
+        choice = self.filters["sort"].parse(self.form.cleaned_data.get("sort"))
+        if choice is not None and choice.key == "status":
+            # Sorted by the status on the as-of day, not the stored (today's) one; the sort
+            # is stable, so rows of one status keep the database's order.
+            rows.sort(key=lambda row: status_rank(row.status), reverse=choice.descending)
+        return rows
 
 
 class TreatyParticipationFilter(ParticipationStatusFilterSet):
@@ -288,6 +309,7 @@ class TreatyParticipationFilter(ParticipationStatusFilterSet):
 
 
 class TreatyEventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("title contains"), max_length=100, method="search")
     treaty = treaty_choice_filter()
     country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=EventKind.choices)
@@ -300,11 +322,16 @@ class TreatyEventFilter(django_filters.FilterSet):
         empty_label=_("oldest first"),
         method="order_by",
     )
+    # Applied after `order`, so an explicit sort wins over it.
+    sort = SortFilter(EVENT_ORDERS)
 
     class Meta:
         model = TreatyEvent
         form = DateRangeForm
-        fields = ["treaty", "country", "kind", "year", "date_from", "date_to", "order"]
+        fields = ["q", "treaty", "country", "kind", "year", "date_from", "date_to", "order", "sort"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
 
     def by_country(self, queryset, name, value):
         return queryset.involving_code(value)

@@ -15,6 +15,7 @@ from django_countries.fields import Country as CountryCode
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.collation import to_hiragana
 from core.dates import (
     PartialDateAttr,
     ended_before,
@@ -287,7 +288,8 @@ class CountryQuerySet(models.QuerySet["Country"]):
         )
 
     def search(self, text: str | None) -> Self:
-        """Countries whose ISO code is `text` or whose name (Japanese or English) contains it.
+        """Countries whose ISO code is `text` or whose name (Japanese or English), or the
+        reading of the Japanese name (in hiragana or katakana), contains it.
 
         Names live in django-countries, not in the database, so the matching codes are
         worked out in Python and the database filters on them.
@@ -303,7 +305,9 @@ class CountryQuerySet(models.QuerySet["Country"]):
         for language in ("en", "ja"):
             with translation.override(language):
                 codes.update(code for code, name in countries if needle in str(name).casefold())
-        return self.filter(code__in=sorted(codes))
+        return self.filter(
+            Q(code__in=sorted(codes)) | Q(name_ja_reading__icontains=to_hiragana(text))
+        )
 
 
 # Bound to a name at module level, as the django-stubs plugin needs to see the manager class.
@@ -340,6 +344,15 @@ class Country(Versioned, models.Model):
 
     # django-countries' field reads as a Country; its stubs give it CharField's `str`.
     code: models.Field[str | CountryCode, CountryCode] = CountryField(_("country"), unique=True)
+    name_ja_reading = models.CharField(
+        _("reading of the Japanese name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The Japanese name as it is read, in kana (e.g. にほん for 日本, ちゅうごく for 中国): "
+            "Japanese lists sort countries by it, in gojūon order. Empty: by the name itself."
+        ),
+    )
     un_member = models.BooleanField(_("UN member"), default=True)
     un_member_source = models.ForeignKey(
         "core.Source",
@@ -824,6 +837,13 @@ class TreatyEventQuerySet(models.QuerySet["TreatyEvent"]):
 
     def with_related(self) -> Self:
         return self.select_related("treaty").prefetch_related("countries")
+
+    def search(self, text: str | None) -> Self:
+        """Events whose title, in either language, contains every word of `text`."""
+        queryset = self
+        for word in (text or "").split():
+            queryset = queryset.filter(Q(title_ja__icontains=word) | Q(title_en__icontains=word))
+        return queryset
 
 
 class EventKind(models.TextChoices):

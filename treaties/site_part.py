@@ -8,6 +8,7 @@ from core.registry import Facts, SitePart
 from . import review
 from .models import Country, Participation, ReportedFigure, Treaty, TreatyAction, TreatyEvent
 from .records import refresh_statuses_after_seed
+from .search import FINDERS
 from .seed import load_imports
 
 PART = SitePart(
@@ -98,4 +99,5 @@ PART = SitePart(
         "treaties:action-export",
         "treaties:figure-export",
     ],
+    finders=FINDERS,
 )

@@ -368,6 +368,12 @@ class ParticipationBrowse:
     model = Participation
     filterset_class = ParticipationFilter
 
+    def get_queryset(self):
+        # The treaty's slug settles ties of display order, so each row keeps its page.
+        return Participation.objects.order_by(
+            "treaty__display_order", "treaty__slug", "country__code"
+        )
+
 
 class ParticipationListView(ParticipationBrowse, ListPage):
     """Every (country, treaty) record; `?view=matrix` shows them as countries x treaties."""

@@ -10,7 +10,7 @@ FIELD = models.TextField(
 class Migration(migrations.Migration):
     """The single-language `note` was written for editors; it is now named for what it is."""
 
-    dependencies = [("treaties", "0006_editors_import")]
+    dependencies = [("treaties", "0007_country_name_ja_reading")]
 
     operations = [
         migrations.RenameField("country", "note", "editor_note"),
