@@ -63,10 +63,10 @@ def slug_choice_filter(queryset, label, message, filter_class=None, **kwargs):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         # The name in the reader's language: romanized on English pages, as printed on
-        # Japanese ones with the romanization beside it for readers of either script.
+        # Japanese ones (the person's own page shows both).
         if (get_language() or "ja")[:2] == "en":
             return obj.name_en or obj.name_ja
-        return f"{obj.name_ja} ({obj.name_en})" if obj.name_en else obj.name_ja
+        return obj.name_ja
 
 
 class PersonChoiceFilter(django_filters.ModelChoiceFilter):

@@ -3,11 +3,15 @@
 Every public page of the seed data is fetched in both languages and its visible text
 (and the attributes a reader meets: title, alt, aria-label, placeholder) is read. Text
 marked as another language (`lang="en"` on a Japanese page: the title of an English
-publication, a note recorded only in English, a locator in its source's language) is the
-content it is and is left out; everything else must be in the page's language:
-- on a Japanese page, no English word (acronyms such as NPT or CSV, country codes and
-  numbers are not words);
-- on an English page, no kana or kanji.
+publication, a locator in its source's language) is the content it is and is left out;
+everything else must be in the page's language:
+- on an English page, no kana or kanji at all;
+- on a Japanese page, no English words that the interface wrote: a run of English words
+  is allowed only where the records hold it verbatim (a Japanese note quoting an English
+  source, a publication named inside a Japanese sentence, a locator such as "note 25"),
+  besides acronyms (NPT, CSV), codes, numbers and unit symbols.
+The interface's own words are also checked without any data: `test_templates_write_no_words`
+finds English text written into a template outside a translation tag.
 """
 
 import re
@@ -20,10 +24,12 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 UNREAD = {"script", "style", "code", "head"}
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]*\b")
+# A run of English text: words with the spaces and punctuation between them.
+ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .,:;'’&/()\-]*[A-Za-z0-9.)]|[A-Za-z]")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 ADDRESS = re.compile(r"(https?://|www\.)\S+")
 # Names that are the same in both languages.
-NAMES = {"Treaty", "Tracker", "Atom"}
+NAMES = {"Treaty Tracker", "kg", "t"}
 
 
 class PageText(HTMLParser):
@@ -65,15 +71,40 @@ class PageText(HTMLParser):
         self.read(data)
 
 
-def foreign_words(html, language):
+def foreign_words(html, language, records=""):
+    """The words of the other language in the page's own text (`records`: see above)."""
     parser = PageText(language)
     parser.feed(html)
     text = ADDRESS.sub(" ", " ".join(parser.text))
-    if language == "ja":
-        words = {w for w in ENGLISH_WORD.findall(text) if w not in NAMES and not w.isupper()}
-    else:
-        words = set(JAPANESE.findall(text))
-    return sorted(words)
+    if language == "en":
+        return sorted(set(JAPANESE.findall(text)))
+    found = set()
+    for run in ENGLISH_RUN.findall(text):
+        run = run.strip(" .,:;()-")
+        if not ENGLISH_WORD.search(run) or run in NAMES or run.isupper():
+            continue
+        if run in records:
+            continue
+        found.add(run)
+    return sorted(found)
+
+
+def records_text():
+    """Every text the records hold, joined: what a page may quote verbatim."""
+    from django.apps import apps
+    from django.db import models
+
+    values = []
+    for label in ("core", "treaties", "people", "recommendations"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if isinstance(f, (models.CharField, models.TextField))
+            ]
+            for row in model._default_manager.values_list(*fields):
+                values.extend(value for value in row if isinstance(value, str) and value)
+    return "\x00".join(values)
 
 
 def public_pages():
@@ -113,13 +144,52 @@ def public_pages():
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_every_public_page_reads_in_its_own_language(client, seeded, language):
+    records = records_text()
     found = {}
     for url in public_pages():
         separator = "&" if "?" in url else "?"
         response = client.get(f"{url}{separator}lang={language}")
         assert response.status_code in (200, 400, 404), url
-        words = foreign_words(response.content.decode(), language)
+        words = foreign_words(response.content.decode(), language, records)
         if words:
             found[url] = words[:15]
 
     assert found == {}
+
+
+TEMPLATE_TAG = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
+TRANSLATED = re.compile(
+    r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*(endblocktranslate|endblocktrans)\s*%}"
+    r"|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}",
+    re.S,
+)
+MARKUP = re.compile(r"<style.*?</style>|<script.*?</script>|<!--.*?-->|<[^>]*>", re.S)
+ENTITY = re.compile(r"&[#\w]+;")
+
+
+def template_words(source):
+    """English words a template writes outside translation tags, markup and variables."""
+    text = TRANSLATED.sub(" ", source)
+    text = TEMPLATE_TAG.sub(" ", text)
+    text = ENTITY.sub(" ", MARKUP.sub(" ", text))
+    return sorted({w for w in ENGLISH_WORD.findall(text) if not w.isupper()})
+
+
+def test_templates_write_no_words():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = {}
+    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        if "admin" in path.parts:
+            continue
+        words = template_words(path.read_text())
+        if words:
+            found[str(path.relative_to(settings.BASE_DIR))] = words
+    assert found == {}
+
+
+def test_the_template_check_finds_a_word_written_outside_a_tag():
+    assert template_words('<p>{% translate "Source" %} Status: {{ x }}</p>') == ["Status"]
+    assert template_words("{% blocktranslate %}Status{% endblocktranslate %}") == []
