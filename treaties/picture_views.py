@@ -23,16 +23,12 @@ from .pictures import (
     country_matrix,
     country_records,
     counts_over_time,
-    has_pictures,
     status_rows,
 )
 
 
 def pictured_treaty(slug: str) -> Treaty:
-    treaty = get_object_or_404(Treaty, slug=slug)
-    if not has_pictures(treaty):
-        raise Http404(_("This treaty’s page has no map or chart: it binds only its two states."))
-    return treaty
+    return get_object_or_404(Treaty, slug=slug)
 
 
 class AsOfCsvView(ReadOnlyMixin, View):

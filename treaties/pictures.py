@@ -55,14 +55,6 @@ LEGEND_ORDER = [
 # Areas on the map that django-countries does not name.
 EXTRA_AREA_NAMES = {"XK": gettext_lazy("Kosovo")}
 
-# The kinds of treaty that states in general can join: their pages draw the pictures. A
-# bilateral treaty binds two states, which its participations table shows in full.
-PICTURED_KINDS = (Treaty.Kind.MULTILATERAL, Treaty.Kind.REGIME, Treaty.Kind.POLITICAL)
-
-
-def has_pictures(treaty: Treaty) -> bool:
-    return treaty.kind in PICTURED_KINDS
-
 
 def treaty_records(treaty: Treaty) -> list[Participation]:
     """Every participation of `treaty` with its country, source and acts in order: 2 queries."""

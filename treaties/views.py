@@ -53,7 +53,6 @@ from .pictures import (
     country_matrix,
     country_records,
     counts_over_time,
-    has_pictures,
     status_map,
     treaty_records,
 )
@@ -238,8 +237,6 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
 
     def pictures(self, treaty, invalid, without_record):
         """The world map on the as-of day (today by default) and the counts over time."""
-        if not has_pictures(treaty):
-            return {}
         held = treaty_records(treaty)
         # The states without a record, where the page has read them already.
         no_record = without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None

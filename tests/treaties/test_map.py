@@ -237,14 +237,23 @@ def test_the_map_speaks_the_reader_s_language(client, treaty_with_states):
 # -- bilateral treaties ---------------------------------------------------------------------
 
 
-def test_a_bilateral_treaty_has_no_map_nor_chart_and_no_csv_of_them(client, bilateral):
+def test_a_bilateral_treaty_maps_its_two_states_and_counts_them(client, bilateral):
     treaty, _us = bilateral
+    russia = ParticipationFactory(treaty=treaty, country=CountryFactory(code="RU"))
+    TreatyActionFactory(
+        participation=russia, action_type=TreatyAction.Type.RATIFICATION, date_on=D(2011, 1, 28)
+    )
 
-    html = page(client, treaty.get_absolute_url())
+    html = page(client, treaty.get_absolute_url() + "?as_of=2011-01-01")
 
-    assert 'class="world-map"' not in html and 'class="chart"' not in html
-    assert client.get(f"/treaties/{treaty.slug}/map.csv").status_code == 404
-    assert client.get(f"/treaties/{treaty.slug}/counts.csv").status_code == 404
+    assert areas(html)["us"][0] == "map-status-signatory"
+    assert areas(html)["ru"][0] != "map-status-party"
+    assert 'class="chart"' in html
+    later = page(client, treaty.get_absolute_url() + "?as_of=2011-03-01")
+    assert areas(later)["us"][0] == "map-status-party"
+    assert areas(later)["ru"][0] == "map-status-party"
+    assert client.get(f"/treaties/{treaty.slug}/map.csv").status_code == 200
+    assert client.get(f"/treaties/{treaty.slug}/counts.csv").status_code == 200
 
 
 def test_a_regime_has_a_map_of_its_participants(client, db):
