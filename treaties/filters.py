@@ -243,6 +243,11 @@ class ParticipationStatusFilterSet(AsOfFilterSet):
             if ratified and (row.status in RATIFIED_STATUSES) != (ratified == "true"):
                 continue
             matching.append(row)
+        choice = self.filters["sort"].parse(self.form.cleaned_data.get("sort"))
+        if choice is not None and choice.key == "status":
+            # Sorted by the status on the as-of day, not the stored (today's) one; the sort
+            # is stable, so rows of one status keep the database's order.
+            matching.sort(key=lambda row: status_rank(row.status), reverse=choice.descending)
         return matching
 
 
@@ -279,29 +284,23 @@ class ParticipationFilter(ParticipationStatusFilterSet):
     def by_country(self, queryset, name, value):
         return queryset.for_country_code(value)
 
-    def rows_as_of(self, queryset=None):
-        rows = super().rows_as_of(queryset)
-        choice = self.filters["sort"].parse(self.form.cleaned_data.get("sort"))
-        if choice is not None and choice.key == "status":
-            # Sorted by the status on the as-of day, not the stored (today's) one; the sort
-            # is stable, so rows of one status keep the database's order.
-            rows.sort(key=lambda row: status_rank(row.status), reverse=choice.descending)
-        return rows
-
 
 class TreatyParticipationFilter(ParticipationStatusFilterSet):
     """The participations table on a treaty's page, optionally viewed as of a past day."""
 
+    sort = SortFilter({key: PARTICIPATION_ORDERS[key] for key in ("country", "status")})
+
     class Meta:
         model = Participation
-        fields = ["as_of", "status", "ratified", "region", "required_for_entry_into_force"]
+        fields = ["as_of", "status", "ratified", "region", "required_for_entry_into_force", "sort"]
 
     def export_query(self):
         """The filters that the participations CSV understands, as query parameters."""
         data: dict[str, str] = {}
         if not (self.is_bound and self.is_valid()):
             return data
-        for name in ("as_of", "status", "ratified", "region", "required_for_entry_into_force"):
+        names = ("as_of", "status", "ratified", "region", "required_for_entry_into_force", "sort")
+        for name in names:
             value = self.form.cleaned_data.get(name)
             if value:
                 data[name] = value.isoformat() if name == "as_of" else value
