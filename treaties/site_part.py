@@ -95,6 +95,7 @@ PART = SitePart(
         "treaties:treaty-export",
         "treaties:country-export",
         "treaties:participation-export",
+        "treaties:participation-matrix-export",
         "treaties:event-export",
         "treaties:action-export",
         "treaties:figure-export",

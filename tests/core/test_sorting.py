@@ -12,7 +12,9 @@ SOURCES = reverse("core:source-list")
 
 
 def titles(response):
-    return re.findall(r'<td><a href="/sources/\d+/">([^<]*)</a></td>', html(response))
+    return re.findall(
+        r'<td><a href="/sources/\d+/"><span lang="\w+">([^<]*)</span></a></td>', html(response)
+    )
 
 
 @pytest.mark.django_db
