@@ -11,12 +11,14 @@ is shown in the language the reader already had.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 LANGUAGE_PARAMETER = "lang"
+SameSite = Literal["Lax", "Strict", "None", False] | None
 
 
 def requested_language(request: HttpRequest) -> str | None:
@@ -35,7 +37,7 @@ class QueryLanguageMiddleware:
         if language is None:
             return self.get_response(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]  # set by LocaleMiddleware too
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             response.set_cookie(
@@ -46,6 +48,6 @@ class QueryLanguageMiddleware:
                 domain=settings.LANGUAGE_COOKIE_DOMAIN,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
             )
         return response
