@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from django.db import connections
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .collation import name_key
 from .registry import Finder, Found, Hit
@@ -114,19 +115,25 @@ def by_likely_relevance(
     return queryset.order_by(*ordering, "pk")
 
 
+def reader_language() -> str:
+    """The reader's language, "ja" or "en"."""
+    return (get_language() or "ja")[:2]
+
+
 def find(
     queryset: QuerySet[_ModelT],
     *,
     query: str,
     limit: int,
     hit: Callable[[_ModelT], Hit],
-    language: str,
+    language: str | None = None,
     name_fields: Sequence[str] = (),
 ) -> Found:
     """The best `limit` of the matches in `queryset` (already filtered by the query), ranked.
 
     `name_fields` are the columns holding the names, which the database orders by
-    when there are too many matches to rank them all.
+    when there are too many matches to rank them all; `language` (the reader's by default)
+    orders names that rank alike.
 
     One query, and a second to count the matches when there are more than CANDIDATES.
     """
@@ -134,6 +141,7 @@ def find(
     rows = list(ordered[: CANDIDATES + 1])
     total = len(rows) if len(rows) <= CANDIDATES else ordered.count()
     hits = [hit(row) for row in rows[:CANDIDATES]]
+    language = language or reader_language()
     return Found(hits=ranked(hits, query, language, limit), total=total)
 
 
@@ -164,7 +172,6 @@ def source_hit(source: Any) -> Hit:
 
 
 def find_sources(query: str, limit: int) -> Found:
-    from django.utils.translation import get_language
 
     from .models import Source
 
@@ -173,7 +180,7 @@ def find_sources(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=source_hit,
-        language=(get_language() or "ja")[:2],
+        language=reader_language(),
         name_fields=("title_en", "title_ja", "publisher_en", "publisher_ja"),
     )
 

@@ -6,18 +6,13 @@ the list shows the same records; `core.search` ranks them.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import Finder, Found, Hit
-from core.search import find, list_url
+from core.search import find, list_url, reader_language
 
 from .models import Person, Session
 from .templatetags.people_tags import date_span
-
-
-def _language() -> str:
-    return (get_language() or "ja")[:2]
 
 
 def person_hit(person: Person) -> Hit:
@@ -40,7 +35,6 @@ def find_people(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=person_hit,
-        language=_language(),
         name_fields=(
             "family_name",
             "given_name",
@@ -51,7 +45,7 @@ def find_people(query: str, limit: int) -> Found:
 
 
 def session_hit(session: Session) -> Hit:
-    language = _language()
+    language = reader_language()
     return Hit(
         name_ja=session.title_ja,
         name_en=session.title_en,
@@ -71,7 +65,6 @@ def find_sessions(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=session_hit,
-        language=_language(),
         name_fields=("title_en", "title_ja"),
     )
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import Finder, Hit, site
-from core.search import MAX_QUERY_LENGTH, fold, normalize_query
+from core.search import MAX_QUERY_LENGTH, fold, normalize_query, reader_language
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,7 +83,7 @@ def shown(hit: Hit, query: str, language: str) -> Result:
 
 def search(query: str, limit: int = RESULTS_PER_KIND) -> list[Group]:
     """Every kind's best matches for `query` (a normalized, non-empty query)."""
-    language = (get_language() or "ja")[:2]
+    language = reader_language()
     groups = []
     for finder in site.finders():
         found = finder.find(query, limit)

@@ -6,8 +6,8 @@ to the list shows the same records; `core.search` ranks them.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.registry import Finder, Found, Hit
 from core.search import find, list_url
@@ -33,7 +33,6 @@ def find_recommendations(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=recommendation_hit,
-        language=(get_language() or "ja")[:2],
         name_fields=("title_en", "title_ja"),
     )
 

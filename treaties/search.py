@@ -6,18 +6,13 @@ the list shows the same records; `core.search` ranks them.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import PartialDate
 from core.registry import Finder, Found, Hit
-from core.search import find, list_url
+from core.search import find, list_url, reader_language
 
 from .models import Country, Treaty, TreatyEvent
-
-
-def _language() -> str:
-    return (get_language() or "ja")[:2]
 
 
 def treaty_hit(treaty: Treaty) -> Hit:
@@ -37,7 +32,6 @@ def find_treaties(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=treaty_hit,
-        language=_language(),
         name_fields=("short_name_en", "short_name_ja", "name_en", "name_ja", "slug"),
     )
 
@@ -61,7 +55,6 @@ def find_countries(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=country_hit,
-        language=_language(),
     )
 
 
@@ -72,7 +65,7 @@ def event_url(event: TreatyEvent) -> str:
 
 
 def event_hit(event: TreatyEvent) -> Hit:
-    date = PartialDate(event.date_on, event.date_precision).display(_language())
+    date = PartialDate(event.date_on, event.date_precision).display(reader_language())
     treaty = str(event.treaty) if event.treaty is not None else ""
     return Hit(
         name_ja=event.title_ja,
@@ -89,7 +82,6 @@ def find_events(query: str, limit: int) -> Found:
         query=query,
         limit=limit,
         hit=event_hit,
-        language=_language(),
         name_fields=("title_en", "title_ja"),
     )
 
