@@ -32,10 +32,22 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_seed
 	DEBUG=$${DEBUG:-True} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production mode (see README, "Deploying"): gunicorn with config/gunicorn.conf.py, behind an
+# HTTPS reverse proxy. It refuses to start without what production needs.
+serve: export DJANGO_PRODUCTION = True
 serve: $(VENV)/.installed
+	@if [ -z "$$SECRET_KEY" ] || [ -z "$$ALLOWED_HOSTS" ]; then \
+	    echo "make serve runs the site in production mode and needs:" >&2; \
+	    echo "  SECRET_KEY=<at least 50 random characters, kept secret>" >&2; \
+	    echo "  ALLOWED_HOSTS=<the site's host names, comma-separated>" >&2; \
+	    echo "and usually DATABASE_URL=postgres://… (an SQLite file otherwise);" >&2; \
+	    echo "it expects an HTTPS proxy in front (SECURE_SSL_REDIRECT=False to try it over HTTP)." >&2; \
+	    exit 2; \
+	fi
+	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input -v0
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT)
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 seed: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input

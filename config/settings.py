@@ -1,10 +1,12 @@
 """Settings for Treaty Tracker, read from the environment.
 
-Every value has a default that is safe for local use; production mode
-(DJANGO_PRODUCTION=True) refuses to start without a real SECRET_KEY and turns on
-the HTTPS hardening that `manage.py check --deploy` looks for.
+Every value has a default that is safe for local use. Production mode
+(DJANGO_PRODUCTION=True, which `make serve` sets) refuses to start unsafe — with DEBUG
+on, without a SECRET_KEY of its own, or without ALLOWED_HOSTS — and turns on the HTTPS
+hardening that `manage.py check --deploy` looks for.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -30,6 +32,19 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}")
 
 
+def env_int(name, default):
+    value = env_str(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number ≥ 0, not {value!r}")
+    return number
+
+
 def env_list(name, default):
     value = env_str(name)
     if value is None:
@@ -42,10 +57,29 @@ DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production mode")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+
+if PRODUCTION:
+    # Errors at start, not warnings: a production process never runs unsafe.
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG must be off in production mode (unset DEBUG or set DEBUG=False)"
+        )
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in production mode, to a long random value of its own "
+            "(not the development key in the repository)"
+        )
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too short for production mode: use at least 50 random characters"
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's host names in production mode "
+            "(comma-separated, e.g. ALLOWED_HOSTS=treaties.example.org)"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +93,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
+    "axes",
     "core",
     "treaties",
     "people",
@@ -78,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,10 +142,38 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env_str("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# A database that is down, silent or stuck answers within seconds, never a hang: the
+# request gets the 503 page (core.views.server_error) in the reader's language.
+# DATABASE_CONNECT_TIMEOUT bounds connecting (PostgreSQL: libpq's connect_timeout, which
+# covers a server that accepts the connection and never answers; SQLite: how long to wait
+# for a locked file). DATABASE_STATEMENT_TIMEOUT bounds each statement on PostgreSQL, and
+# a transaction left idle is ended after DATABASE_IDLE_TIMEOUT. Seconds; 0 turns one off.
+# Management commands that legitimately run long (backup, restore, export_all) lift the
+# statement timeout for their own connection.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+DATABASE_IDLE_TIMEOUT = env_int("DATABASE_IDLE_TIMEOUT", 60)
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if DATABASE_CONNECT_TIMEOUT:
+        # libpq counts whole seconds and treats 1 as 2.
+        _db_options.setdefault("connect_timeout", max(DATABASE_CONNECT_TIMEOUT, 2))
+    _server_options = [
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+        f"-c idle_in_transaction_session_timeout={DATABASE_IDLE_TIMEOUT * 1000}",
+    ]
+    _db_options["options"] = " ".join(filter(None, [_db_options.get("options"), *_server_options]))
+    # A server that vanishes mid-request (no TCP acknowledgement) is given up on too.
+    _db_options.setdefault("keepalives", 1)
+    _db_options.setdefault("keepalives_idle", 30)
+    _db_options.setdefault("tcp_user_timeout", max(DATABASE_CONNECT_TIMEOUT, 2) * 2000)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _db_options.setdefault("timeout", DATABASE_CONNECT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,7 +194,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -148,6 +213,34 @@ COUNTRIES_OVERRIDE = {"EU": _("European Union")}
 
 LOGIN_URL = "admin:login"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for one
+# user name, or from one address, further attempts for that name or from that address are
+# refused for AXES_COOLOFF_MINUTES with the lockout page (HTTP 429, in the reader's
+# language), even with the right password. Every failure is logged (logger "axes") and
+# kept in the database, which every app server shares. An administrator unlocks at once
+# with `manage.py axes_reset_username NAME`, `axes_reset_ip ADDRESS` or `axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = (
+    datetime.timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES else None
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address; the proxy's
+# X-Forwarded-For names the reader (see core.security.client_ip and TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# Successful logins are not written to a table of their own; failures are. The log names
+# the user name and the address tried (never the password): an operator tracing an attack
+# needs them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -155,13 +248,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# Probes of the load balancer or orchestrator: /healthz (the process answers) and
+# /readyz (the database answers and every migration is applied), over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # HSTS is the operator's decision, made once HTTPS is known to work for the host (and
+    # for every subdomain, before SECURE_HSTS_INCLUDE_SUBDOMAINS; preload lists are hard to
+    # leave): all off unless set. The proxy may send the header instead.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+    # `check --deploy` warns about HSTS left off, its subdomains and preload; they are
+    # off by the decision above, not by oversight, and the README says when to turn them on.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_SECONDS else ["security.W004"]),
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]

@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("recommendations.urls")),
 ]
+
+# A database that is down or silent gets the 503 page, any other failure the 500 page.
+handler500 = "core.views.server_error"

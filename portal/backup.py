@@ -44,8 +44,9 @@ ARCHIVE_PREFIX = "treaty-tracker-"
 ARCHIVE_SUFFIX = ".json.gz"
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
-# Recreated by `migrate` (content types, permissions) or ephemeral (sessions).
-EXCLUDED_APPS = {"contenttypes", "sessions"}
+# Recreated by `migrate` (content types, permissions) or ephemeral (sessions, the login
+# throttling's record of failed logins).
+EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
 EXCLUDED_MODELS = {"auth.permission"}
 
 # Referred to by natural key, as `migrate` numbers them differently in each database.

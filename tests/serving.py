@@ -1,0 +1,132 @@
+"""The site as `make serve` runs it: gunicorn with the repository's configuration, in
+production mode, in a process of its own, for tests that need the real server."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+PRODUCTION_KEY = "a-production-secret-key-used-by-the-tests-only-0123456789abcdefghij"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "PYTEST_", "SECURE_"))
+        and key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_PRODUCTION="True",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        WEB_CONCURRENCY="2",
+    )
+    env.update(overrides)
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(**env_overrides):
+    """gunicorn on a free port; yields its base URL once /healthz answers."""
+    port = free_port()
+    env = production_env(BIND=f"127.0.0.1:{port}", **env_overrides)
+    process = subprocess.Popen(
+        [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {process.stderr.read()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def fetch(url, headers=None, timeout=30):
+    """(status, headers, body text, seconds taken), whatever the status; no redirect is
+    followed."""
+    request = urllib.request.Request(url, headers=headers or {})
+    started = time.monotonic()
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            status, header, body = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, header, body = error.code, error.headers, error.read()
+    return status, header, body.decode(), time.monotonic() - started
+
+
+@contextlib.contextmanager
+def silent_server():
+    """A TCP server that accepts every connection and never says a word: a database
+    that is up on the network but does not answer."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()
