@@ -126,3 +126,32 @@ def test_a_locked_sqlite_file_gives_503_pages_within_seconds(tmp_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_statement_stuck_behind_a_lock_gives_the_503_page():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement timeouts are PostgreSQL's; the SQLite run tests a locked file")
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
+        f"/{settings_dict['NAME']}"
+    )
+    with psycopg.connect(url) as holder:
+        # Until this transaction ends, no one can read the treaties.
+        holder.execute("LOCK TABLE treaties_treaty IN ACCESS EXCLUSIVE MODE")
+        with gunicorn(
+            DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT="2", SECURE_SSL_REDIRECT="False"
+        ) as base:
+            status, _headers, body, seconds = fetch(f"{base}/treaties/", {"Accept-Language": "en"})
+            ready = fetch(f"{base}/readyz")
+        holder.rollback()
+    assert status == 503, body[:300]
+    assert seconds < ANSWERED_WITHIN
+    assert "Temporarily unavailable" in body
+    # The table lock does not stop the probe: the database itself answers.
+    assert ready[0] == 200
