@@ -9,7 +9,7 @@ PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS    ?= --reuse-db
 
-.PHONY: run test lint check typecheck pytest serve seed backup restore clean messages
+.PHONY: run test lint check typecheck pytest serve seed backup restore clean messages bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,9 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles artifacts .pytest_cache .ruff_cache .mypy_cache
+
+# Benchmarks on PostgreSQL at the scale of the full record (see bench/run.py); writes
+# bench/results.md. BENCH_SCALES=100k,1m by default; BENCH_RUNS, BENCH_WRK_SECONDS and
+# BENCH_LOAD_SECONDS shorten or lengthen a run.
+bench: $(VENV)/.installed
+	$(PY) -m bench.run

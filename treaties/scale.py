@@ -153,8 +153,13 @@ def _treaty(rng: random.Random, number: int, source: Source) -> Treaty:
     return treaty
 
 
+# The states whose pages are measured come first; the rest in code order.
+FIRST_CODES = ("US", "JP", "RU", "CN", "GB", "FR", "IN", "PK", "IL", "KP", "DE", "IR")
+
+
 def _countries(count: int) -> list[Country]:
-    codes = sorted(code for code, _name in country_names)[:count]
+    rest = sorted(code for code, _name in country_names if code not in FIRST_CODES)
+    codes = [*FIRST_CODES, *rest][:count]
     if len(codes) < count:
         raise ValueError(f"there are only {len(codes)} country codes")
     existing = {str(country.code): country for country in Country.objects.filter(code__in=codes)}
