@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("recommendations.urls")),
 ]
+
+# The 500 page with the nonce its inline style needs under the Content-Security-Policy.
+handler500 = "core.errors.server_error"
