@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("recommendations.urls")),
 ]
 
-# A database that is down or silent gets the 503 page, any other failure the 500 page.
-handler500 = "core.views.server_error"
+# A database that is down or silent gets the 503 page, any other failure the 500 page,
+# each with the nonce its inline style needs under the Content-Security-Policy.
+handler500 = "core.errors.server_error"

@@ -6,6 +6,8 @@ the rest of the visit in Django's language cookie, which `LocaleMiddleware` read
 next request. Because each language has its own address, the pages can name their
 alternates (`hreflang`) for search engines. An unknown `lang` value is ignored: the page
 is shown in the language the reader already had.
+
+`PermissionsPolicyMiddleware`, beside it, sends the Permissions-Policy header.
 """
 
 from __future__ import annotations
@@ -50,4 +52,24 @@ class QueryLanguageMiddleware:
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
             )
+        return response
+
+
+def permissions_policy(features: dict[str, list[str]]) -> str:
+    """The header's value: `camera=()` denies a feature to every origin, `fullscreen=(self)`
+    allows it to the site's own pages; an origin is written in quotes."""
+    return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in features.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `settings.PERMISSIONS_POLICY` on every response, pages, files and errors alike."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

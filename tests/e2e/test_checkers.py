@@ -1,6 +1,7 @@
 """Every public page, in Japanese and in English, checked by machines: the Nu Html Checker
 finds no error in its markup, axe-core finds no serious or critical accessibility
-violation, and nothing on it is wider than a 390 px phone screen.
+violation, nothing on it is wider than a 390 px phone screen, and nothing on it is blocked by
+the Content-Security-Policy.
 
 The pages are the site's own (see `pages.py`): every list, every record's page, a few
 states only a query string reaches, the 404 page. The HTML checker reads all of them; the
@@ -20,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.e2e.csp import record_csp_violations
 from tests.e2e.pages import expected_status, public_pages, sampled_pages
 
 LANGUAGES = ("ja", "en")
@@ -157,6 +159,7 @@ def test_each_kind_of_public_page_passes_axe_and_fits_a_390px_screen(
     # axe is put in each page by the test driver, not by a <script> element, so the site's
     # Content-Security-Policy, which allows no inline script, stays in force as readers get it.
     context.add_init_script(script=axe_source)
+    csp_violations = record_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(30_000)
     violations, overflows = [], []
@@ -190,4 +193,7 @@ def test_each_kind_of_public_page_passes_axe_and_fits_a_390px_screen(
     if overflows:
         problems.append(f"{len(overflows)} pages wider than a 390 px screen [{language}]:")
         problems.extend(overflows)
+    if csp_violations:
+        problems.append(f"{len(csp_violations)} Content-Security-Policy violations [{language}]:")
+        problems.extend(json.dumps(violation) for violation in csp_violations)
     assert not problems, "\n".join(problems)
