@@ -36,7 +36,7 @@ class Versioned(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Whoever writes the record (a form has said so already, field by field).
-        refuse_bidi_controls_in(self)
+        refuse_bidi_controls_in(self, kwargs.get("update_fields"))
         if not self._state.adding:
             self.version = (self.version or 0) + 1
             update_fields = kwargs.get("update_fields")

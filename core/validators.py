@@ -18,7 +18,10 @@ Where it is checked:
   records and inline rows use), over every text value the form cleaned, so no field is
   missed;
 - every save of a content model (`core.models.Versioned.save`), so code that writes
-  records (an import, a shell, a management command) cannot store one either;
+  records (an import, a shell, a management command) cannot store one either. A save of
+  some fields only (`update_fields`, as the status refreshes do) checks those: a record
+  holding a control from before this check is not stopped from having its status
+  refreshed, and its editor is told on the next edit;
 - the importer, which reports each cell by line before anything is written.
 
 Not in the database: a CHECK constraint on each of the hundred-odd text columns would need
@@ -101,8 +104,13 @@ def model_text_values(instance: Any, fields: Iterable[Any]) -> dict[str, Any]:
     }
 
 
-def refuse_bidi_controls_in(instance: Any) -> None:
-    """Raise a ValidationError naming each text field of `instance` that holds a control."""
-    errors = bidi_control_errors(model_text_values(instance, instance._meta.concrete_fields))
+def refuse_bidi_controls_in(instance: Any, only: Iterable[str] | None = None) -> None:
+    """Raise a ValidationError naming each text field of `instance` that holds a control;
+    with `only` (a save's update_fields), among those fields alone."""
+    fields = instance._meta.concrete_fields
+    if only is not None:
+        names = set(only)
+        fields = [field for field in fields if field.name in names or field.attname in names]
+    errors = bidi_control_errors(model_text_values(instance, fields))
     if errors:
         raise ValidationError(errors)
