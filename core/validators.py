@@ -24,11 +24,12 @@ Where it is checked:
   refreshed, and its editor is told on the next edit;
 - the importer, which reports each cell by line before anything is written.
 
-Not in the database: a CHECK constraint on each of the hundred-odd text columns would need
-a regular expression each database spells differently (SQLite has none without a function
-Django registers per connection, so the file would not open elsewhere), and it would guard
-against nothing the save above does not, since every writer goes through the models; raw
-fixture loads (a restore) keep what the archive holds.
+Not in the database: a CHECK constraint would be nine "does not contain" conditions on
+each of the hundred-odd text columns, a migration over every table (each rebuilt on SQLite,
+and again whenever a column is added), evaluated on every write, to guard against nothing
+the save above does not, since every writer goes through the models. And a restore (a raw
+fixture load, which bypasses save()) should bring back what the archive holds rather than
+fail half way on a value stored before this check; the editor fixes it on the next edit.
 """
 
 from __future__ import annotations
