@@ -2,9 +2,11 @@
 
 It joins the two halves, each in a module of its own:
 
-- `core.admin_locking`: every change form, inline row and delete confirmation carries
-  the version it showed, and a save or deletion over a version that has since moved on
-  is refused with a message saying who changed what;
+- `core.admin_locking`: every change form, inline row and delete confirmation (of one
+  record or of the rows selected in a list) carries the version it showed, and a save or
+  deletion over a version that has since moved on, or without one, is refused with a
+  message saying who changed what; every form also refuses text holding a bidirectional
+  control (`core.validators`);
 - `core.admin_history`: each record's history with field diffs, restores of earlier
   versions and of deleted records, and an optional change reason on every form.
 
@@ -33,3 +35,5 @@ class ContentAdmin(OptimisticLockAdmin, HistoryAdmin):
     form = ContentForm
     # Sends the version shown (the locking half) and takes a change reason (the history half).
     delete_confirmation_template = "admin/content/delete_confirmation.html"
+    # Sends the version of each row it lists ("delete selected", see the locking half).
+    delete_selected_confirmation_template = "admin/content/delete_selected_confirmation.html"

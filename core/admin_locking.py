@@ -14,10 +14,22 @@ A change form sent without `_version` for a row that exists (every admin page se
 only a hand-made request lacks it) is refused: it could overwrite what its sender never
 saw. A new record, or a new inline row, has no version to check.
 
-The delete confirmation page of the content admin (its template is set in
-`core.admin_base`) sends the version it showed as well; a deletion confirmed for a
-version that is no longer the row's is refused with a message. A confirmation sent
-without a version is carried out unchecked.
+Deletions are checked the same way. The delete confirmation page of the content admin
+(its template is set in `core.admin_base`) sends the version it showed; a deletion
+confirmed for a version that is no longer the row's, or sent without a version (or with
+one that is not a number), is refused with a message, and nothing is deleted.
+
+Actions on the rows selected in a list: the "delete selected" action's confirmation page
+lists each row and sends, beside each, the version it showed (`row_version_field`); on
+confirmation every selected row is read under lock (as above), and if any has moved on or came
+without a version, the action stops for all of them, nothing is deleted, and a message
+names the rows. `versioned_action` wraps an action this way. An action that changes rows
+goes through such a confirmation page rather than sending versions from the list itself:
+a list can stay open for hours, shows only a few columns of each row and only one page of
+them, so the rows an editor "saw" there are not the rows the action would change, while a
+confirmation page shows them as they are, just before the change, and its versions say
+exactly that. The project's other actions export the selected rows as CSV and change
+nothing, so they carry no version.
 
 Restores (`core.admin_history`) go through the same forms: an old version shown by
 simple-history's revert form is saved over the row's *current* version (a deleted row
@@ -27,6 +39,8 @@ restore opened before someone else's save is refused like any stale edit.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -38,6 +52,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .admin_records import (
     comparable,
@@ -51,6 +66,7 @@ from .admin_records import (
     with_closing_fields,
     without_fields,
 )
+from .validators import bidi_control_errors
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import InlineModelAdmin
@@ -117,8 +133,15 @@ class VersionedModelForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any] | None:
         cleaned_data = super().clean()
+        self.refuse_bidi_controls()
         self.check_version()
         return cleaned_data
+
+    def refuse_bidi_controls(self) -> None:
+        """Every text the form cleaned, whatever its field, without a bidirectional control
+        (see core.validators)."""
+        for name, error in bidi_control_errors(self.cleaned_data).items():
+            self.add_error(name, error)
 
     def check_version(self) -> None:
         """Refuse the save if the row moved on since the form was shown (see the module)."""
@@ -312,6 +335,15 @@ class OptimisticLockAdmin(admin.ModelAdmin):
             fieldsets = with_closing_fields(fieldsets, [VERSION_FIELD])
         return fieldsets
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        # The admin site's "delete selected" checks the versions its confirmation showed.
+        entry = actions.get("delete_selected")
+        if entry is not None:
+            function, name, description = entry
+            actions["delete_selected"] = (versioned_action(function), name, description)
+        return actions
+
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
@@ -329,13 +361,23 @@ class OptimisticLockAdmin(admin.ModelAdmin):
             return super().delete_view(request, object_id, extra_context)
 
     def _refuse_stale_delete(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
-        try:
-            posted = int(request.POST.get(VERSION_FIELD, ""))
-        except ValueError:
-            return None  # sent without a version: deleted unchecked (see the module)
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return None
+            return None  # the admin says the record does not exist
+        posted = posted_version(request.POST.get(VERSION_FIELD))
+        if posted is None:
+            # Every confirmation page sends it; without it the deletion could take a
+            # version its sender never saw.
+            self.message_user(
+                request,
+                _(
+                    "This confirmation was sent without the version of “%(obj)s” it showed, "
+                    "so it has not been deleted. Check the record below and confirm again."
+                )
+                % {"obj": describe(obj)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
         current = stored_version(self.model, obj.pk, lock=True)
         if current is None or current == posted:
             return None
@@ -351,3 +393,103 @@ class OptimisticLockAdmin(admin.ModelAdmin):
             messages.ERROR,
         )
         return HttpResponseRedirect(request.get_full_path())
+
+
+# --- Actions on the rows selected in a list ------------------------------------------------
+
+# How many rows a refused action names; the rest are counted.
+NAMED_ROWS = 10
+
+
+def posted_version(value: str | None) -> int | None:
+    """The version a form sent, None if it sent none or something that is not one."""
+    try:
+        version = int(value or "")
+    except ValueError:
+        return None
+    return version if version >= 0 else None
+
+
+def row_version_field(pk: Any) -> str:
+    """The name under which a confirmation page sends the version of one listed row
+    (`templates/admin/content/delete_selected_confirmation.html` writes it too)."""
+    return f"{VERSION_FIELD}-{pk}"
+
+
+def versioned_action(action: Callable[..., Any]) -> Callable[..., Any]:
+    """An admin action that changes or deletes the selected rows, made to check versions.
+
+    Its confirmation page must send, beside each row it lists, the version it showed
+    (`row_version_field`); when the confirmation comes back, every selected row is read
+    under lock, and if one moved on, or came without a version, nothing is done and a
+    message names the rows.
+    """
+
+    @functools.wraps(action)
+    def checked(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> Any:
+        if request.method != "POST" or not request.POST.get("post"):
+            return action(modeladmin, request, queryset)  # the confirmation page
+        with transaction.atomic(using=router.db_for_write(queryset.model)):
+            if refuse_stale_rows(modeladmin, request, queryset):
+                return None  # back to the list, with the message
+            return action(modeladmin, request, queryset)
+
+    return checked
+
+
+def refuse_stale_rows(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> bool:
+    """Say so and return True if a selected row is not at the version its confirmation sent."""
+    model = queryset.model
+    # The rows alone, without the list's joins (PostgreSQL refuses FOR UPDATE on the
+    # nullable side of an outer join); locked until the action is done.
+    rows = model._default_manager.filter(pk__in=queryset.order_by().values("pk")).order_by("pk")
+    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+        rows = rows.select_for_update()
+    moved: dict[Any, int] = {}
+    unversioned = []
+    for pk, current in rows.values_list("pk", "version"):
+        posted = posted_version(request.POST.get(row_version_field(pk)))
+        if posted is None:
+            unversioned.append(pk)
+        elif posted != current:
+            moved[pk] = current
+    if not moved and not unversioned:
+        return False
+    named = [*list(moved)[:NAMED_ROWS], *unversioned[:NAMED_ROWS]]
+    names = {obj.pk: describe(obj) for obj in queryset.filter(pk__in=named)}
+    if moved:
+        listed = [
+            _("“%(row)s” (now version %(version)s)") % {"row": names.get(pk, pk), "version": v}
+            for pk, v in list(moved.items())[:NAMED_ROWS]
+        ]
+        modeladmin.message_user(
+            request,
+            _(
+                "Someone else changed these rows after the confirmation page was shown, so "
+                "nothing has been done: %(rows)s. Select the rows again to see them as they "
+                "are now."
+            )
+            % {"rows": listing(listed, len(moved))},
+            messages.ERROR,
+        )
+    if unversioned:
+        listed = [_("“%(row)s”") % {"row": names.get(pk, pk)} for pk in unversioned[:NAMED_ROWS]]
+        modeladmin.message_user(
+            request,
+            _(
+                "The confirmation was sent without the version it showed of these rows, so "
+                "nothing has been done: %(rows)s. Select the rows again and confirm on the "
+                "page that lists them."
+            )
+            % {"rows": listing(listed, len(unversioned))},
+            messages.ERROR,
+        )
+    return True
+
+
+def listing(items: list[str], total: int) -> str:
+    """Items joined, with how many more there are beyond them."""
+    text = pgettext("between the items of a list", ", ").join(items)
+    if total > len(items):
+        text += " " + _("and %(count)s more") % {"count": total - len(items)}
+    return text

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateAttr, partial_date_constraints, precision_field
 from .i18n import LocalizedMixin
+from .validators import refuse_bidi_controls_in
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,6 +20,8 @@ class Versioned(models.Model):
 
     The admin sends the version it showed with each form and refuses a save when the
     row has moved on since (see core.admin_locking); fixture loads keep the stored number.
+    Every save also refuses text holding a bidirectional control (see core.validators);
+    fixture loads, which bypass save(), keep what the file holds.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -32,6 +35,8 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever writes the record (a form has said so already, field by field).
+        refuse_bidi_controls_in(self, kwargs.get("update_fields"))
         if not self._state.adding:
             self.version = (self.version or 0) + 1
             update_fields = kwargs.get("update_fields")

@@ -8,13 +8,13 @@ front page is about them.
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
+from core.editors import editor_required
 from core.exports import ChangeExport
 from core.filters import KIND_WORDS, ChangeFilter
 from core.models import Change, Source
@@ -221,9 +221,10 @@ class SearchView(ReadOnlyMixin, TemplateView):
 # --- The editors' review page ----------------------------------------------------------------
 
 
-@method_decorator(staff_member_required, name="dispatch")
+@method_decorator(editor_required, name="dispatch")
 class ReviewView(ReadOnlyMixin, TemplateView):
-    """What needs an editor's attention, each item linking to its admin page."""
+    """What needs an editor's attention, each item linking to its admin page: for editors
+    only (`core.editors.is_editor`), not for every staff account."""
 
     template_name = "portal/review.html"
 

@@ -250,6 +250,30 @@ def shown_version(response, prefix=""):
     return int(match.group(1))
 
 
+def confirm_delete(client, obj, **data):
+    """Delete a record the way its confirmation page does: with the version it shows."""
+    url = admin_url(type(obj), "delete", obj.pk)
+    version = shown_version(client.get(url))
+    return client.post(url, {"post": "yes", "_version": version, **data})
+
+
+def delete_selected_confirmation(client, model, objs):
+    """What the "delete selected" confirmation page of these rows posts when confirmed,
+    read from the page's hidden inputs (each value a list, as several rows share a name)."""
+    page = client.post(
+        admin_url(model, "changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk for obj in objs]},
+    )
+    assert page.status_code == 200
+    data = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.content.decode()
+    ):
+        if name != "csrfmiddlewaretoken":
+            data.setdefault(name, []).append(value)
+    return data
+
+
 def open_change_page(client, obj):
     response = client.get(change_url(obj))
     assert response.status_code == 200

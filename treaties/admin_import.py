@@ -20,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import PartialDate
 from core.models import Source
+from core.validators import (
+    bidi_control_message,
+    find_bidi_control,
+    validate_no_bidi_controls,
+)
 
 from .importing import Batch, ImportRefused, apply_import, batch_source, plan_import
 from .models import ImportBatch, Treaty
@@ -55,12 +60,20 @@ class ImportForm(forms.Form):
     source_url = forms.URLField(
         label=_("or the page's URL"), required=False, max_length=500, assume_scheme="https"
     )
-    source_title = forms.CharField(label=_("its title"), required=False, max_length=300)
-    locator = forms.CharField(label=_("locator"), required=False, max_length=300)
+    source_title = forms.CharField(
+        label=_("its title"),
+        required=False,
+        max_length=300,
+        validators=[validate_no_bidi_controls],
+    )
+    locator = forms.CharField(
+        label=_("locator"), required=False, max_length=300, validators=[validate_no_bidi_controls]
+    )
     depositary = forms.CharField(
         label=_("depositary"),
         required=False,
         max_length=120,
+        validators=[validate_no_bidi_controls],
         help_text=_(
             "Who keeps the list, if not the UN Secretary-General (e.g. Washington for the "
             "U.S. State Department's list)."
@@ -106,6 +119,13 @@ class ImportForm(forms.Form):
                 raise ValidationError(_("The file was lost on the way; choose it again.")) from None
         else:
             raise ValidationError(_("Choose a file to import."))
+        found = find_bidi_control(cleaned.get("filename") or "")
+        if found is not None:
+            # The name is kept in the import log and shown there.
+            self.add_error(
+                "file",
+                _("The file's name: %(message)s") % {"message": bidi_control_message(*found)},
+            )
         if cleaned.get("complete") and not cleaned.get("as_of"):
             self.add_error("as_of", _("A complete list needs the date it is complete to."))
         source = cleaned.get("source")

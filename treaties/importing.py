@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from core.dates import PartialDate, Precision
 from core.export import restore
 from core.models import Source
+from core.validators import bidi_control_message, find_bidi_control
 
 from .country_names import code_for_name, fold
 from .models import (
@@ -755,6 +756,34 @@ def _participation_changes(row: ParticipationRow, participation: Participation) 
     return changes
 
 
+def bidi_control_errors(text: str, batch: Batch) -> list[RowError]:
+    """Each cell, and each text the batch gives its rows, holding a bidirectional control:
+    refused like in any form (see core.validators)."""
+    errors = []
+    given = [(_("locator"), batch.locator), (_("depositary"), batch.depositary)]
+    if batch.source is not None and batch.source.pk is None:
+        given.append((_("source title"), batch.source.title_en))
+    for label, value in given:
+        found = find_bidi_control(value or "")
+        if found is not None:
+            errors.append(RowError(None, f"{label}: {bidi_control_message(*found)}"))
+    records = read_table(text)
+    header = records[0][1] if records else []
+    for line, cells in records:
+        for column, cell in enumerate(cells):
+            found = find_bidi_control(cell)
+            if found is not None:
+                name = header[column] if column < len(header) else str(column + 1)
+                errors.append(
+                    RowError(
+                        line,
+                        _("column “%(column)s”: %(message)s")
+                        % {"column": name, "message": bidi_control_message(*found)},
+                    )
+                )
+    return errors
+
+
 def plan_import(data: bytes, *, filename: str = "", batch: Batch | None = None) -> ImportPlan:
     """What importing `data` would do; writes nothing."""
     batch = batch or Batch()
@@ -768,6 +797,7 @@ def plan_import(data: bytes, *, filename: str = "", batch: Batch | None = None) 
     kind, rows, errors = parse(text, batch, lookups)
     plan.format = kind or ""
     plan.errors.extend(errors)
+    plan.errors.extend(bidi_control_errors(text, batch))
     if not rows:
         if not plan.errors:
             plan.errors.append(RowError(None, _("The file holds no rows to import.")))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from core.dates import PartialDate
+from core.editors import is_editor
 from core.i18n import localized, localized_language
 from core.middleware import LANGUAGE_PARAMETER
 
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from core.models import Source
 
 register = template.Library()
+
+
+@register.filter(name="is_editor")
+def is_editor_filter(user: Any) -> bool:
+    """{% if user|is_editor %}: notes for editors on the public pages (core.editors)."""
+    return user is not None and is_editor(user)
 
 
 @register.filter

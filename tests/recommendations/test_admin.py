@@ -13,7 +13,12 @@ from recommendations import admin as recommendations_admin
 from recommendations.models import Recommendation, RecommendationUpdate
 from recommendations.services import recommendation_set_status
 from tests.factories import RecommendationFactory, SourceFactory
-from tests.helpers import check_admin_pages, check_autocomplete
+from tests.helpers import (
+    check_admin_pages,
+    check_autocomplete,
+    confirm_delete,
+    delete_selected_confirmation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -289,8 +294,7 @@ def test_deleting_in_the_update_admin_recomputes_the_status(admin_client, study_
         status=Status.IMPLEMENTED,
         date=PartialDate(datetime.date(2025, 1, 1), "year"),
     )
-    url = reverse("admin:recommendations_recommendationupdate_delete", args=[latest.pk])
-    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(admin_client, latest).status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == Status.PROPOSED
 
@@ -308,7 +312,7 @@ def test_bulk_deleting_updates_recomputes_every_status(admin_client, study_group
     ]
     response = admin_client.post(
         reverse("admin:recommendations_recommendationupdate_changelist"),
-        {"action": "delete_selected", "_selected_action": [u.pk for u in updates], "post": "yes"},
+        delete_selected_confirmation(admin_client, RecommendationUpdate, updates),
     )
     assert response.status_code == 302
     recommendation.refresh_from_db()

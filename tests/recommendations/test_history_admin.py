@@ -9,7 +9,7 @@ from core.dates import PartialDate
 from recommendations.models import Recommendation, RecommendationUpdate
 from recommendations.services import recommendation_set_status
 from tests.factories import RecommendationFactory
-from tests.helpers import admin_url, restore, revert_url, saved
+from tests.helpers import admin_url, confirm_delete, restore, revert_url, saved
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ def test_restoring_a_deleted_status_update_recomputes_the_recommendation_status(
             date=PartialDate(datetime.date(year, 1, 1), "year"),
         )
     latest = recommendation.updates.get(status="implemented")
-    delete_url = admin_url(RecommendationUpdate, "delete", latest.pk)
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(admin_client, latest).status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.PROPOSED
 

@@ -9,6 +9,7 @@ from tests.helpers import (
     SAVED_BY_SOMEONE_ELSE,
     admin_form_data,
     change_url,
+    confirm_delete,
     make_participation,
     make_treaty,
     open_change_page,
@@ -161,8 +162,7 @@ def test_a_parent_changed_meanwhile_is_caught_when_only_a_row_is_edited(
 def test_an_inline_row_deleted_meanwhile_stops_the_save(admin_client, editor_client, participation):
     action = participation.actions.get()
     second_page = open_change_page(editor_client, participation)
-    delete_url = reverse("admin:treaties_treatyaction_delete", args=[action.pk])
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(admin_client, action).status_code == 302
 
     response = editor_client.post(
         change_url(participation), {**admin_form_data(second_page), "note_en": "Checked."}

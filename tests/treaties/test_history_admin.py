@@ -21,6 +21,7 @@ from tests.helpers import (
     admin_form_data,
     admin_url,
     change_url,
+    confirm_delete,
     history_url,
     open_change_page,
     restore,
@@ -208,7 +209,7 @@ def test_a_deleted_record_keeps_its_history_and_is_restored_from_the_admin(admin
     before = versions(treaty)
     delete_url = admin_url(Treaty, "delete", treaty.pk)
     assert "Change reason" in admin_client.get(delete_url).content.decode()
-    response = admin_client.post(delete_url, {"post": "yes", "_change_reason": "duplicate"})
+    response = confirm_delete(admin_client, treaty, _change_reason="duplicate")
     assert response.status_code == 302
 
     assert not Treaty.objects.filter(pk=treaty.pk).exists()
@@ -239,8 +240,7 @@ def test_a_deleted_record_keeps_its_history_and_is_restored_from_the_admin(admin
 
 def test_rows_deleted_with_their_parent_are_restored_after_it(admin_client, treaty):
     figure = ReportedFigureFactory(treaty=treaty, value=191)
-    delete_url = admin_url(Treaty, "delete", treaty.pk)
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(admin_client, treaty).status_code == 302
     assert not type(figure).objects.exists()
 
     [figure_row] = admin_client.get(admin_url(type(figure), "deleted")).context["rows"]
@@ -302,8 +302,7 @@ def party(db):
 
 def test_restoring_a_deleted_treaty_action_recomputes_the_participation_status(admin_client, party):
     ratification = party.actions.get(action_type=TreatyAction.Type.RATIFICATION)
-    delete_url = admin_url(TreatyAction, "delete", ratification.pk)
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(admin_client, ratification).status_code == 302
     party.refresh_from_db()
     assert party.status == Participation.Status.SIGNATORY
 
