@@ -34,7 +34,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JsonSerializer
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Prefetch
@@ -375,7 +375,10 @@ def restore_archive(path, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None):
     # Refuse before migrating: a database that holds data is left as it is. A SQLite file
     # that does not exist is not opened, since opening it would create it.
     if not _sqlite_file(connection) or Path(connection.settings_dict["NAME"]).exists():
-        refuse_unless_empty(using)
+        try:
+            refuse_unless_empty(using)
+        except DatabaseError as error:
+            raise CommandError(f"{describe_database(using)} cannot be read: {error}") from None
     if connection.in_atomic_block:
         raise CommandError("restore runs its own transaction; it cannot run inside another.")
     try:

@@ -519,6 +519,16 @@ def test_a_failed_restore_leaves_a_migrated_empty_database_as_it_was(tmp_path, e
         assert database_state(url) == migrated
 
 
+def test_restore_refuses_a_sqlite_file_that_is_not_a_database(tmp_path):
+    archive = backup_to(tmp_path / "backup.json.gz")
+    target = tmp_path / "not-a-database.sqlite3"
+    target.write_text("some other file")
+    url = f"sqlite:///{target}"
+
+    assert_restore_fails_and_changes_nothing(url, archive, "cannot be read")
+    assert target.read_text() == "some other file"
+
+
 EMPTY_CODE = (
     "import json; from portal.backup import content_rows; print(json.dumps(content_rows()))"
 )
