@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +21,7 @@ from django.http import StreamingHttpResponse
 from .dates import PartialDate
 
 if TYPE_CHECKING:
+    from django.db.models.expressions import OrderBy
     from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
@@ -109,6 +110,8 @@ class CsvExport:
     """Columns of a CSV file and how to fetch its rows from a queryset."""
 
     columns: list[Column] = []
+    # The list's default order (`core.sorting.stable_order`), which its page shares.
+    ordering: Sequence[OrderBy] = ()
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
     filename: str = "export.csv"
@@ -156,7 +159,8 @@ def admin_csv_action(
     def export_selected(
         modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
     ) -> StreamingHttpResponse:
-        return export_class().response(queryset.order_by(*queryset.model._meta.ordering or ["pk"]))
+        ordering = export_class.ordering or queryset.model._meta.ordering or ["pk"]
+        return export_class().response(queryset.order_by(*ordering))
 
     export_selected.__name__ = f"export_{export_class.__name__.lower()}"
     return export_selected

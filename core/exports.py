@@ -2,10 +2,13 @@
 
 from .export import Column, CsvExport, attr
 from .filters import KIND_WORDS
+from .models import Change, Source
+from .sorting import stable_order
 
 
 class SourceExport(CsvExport):
     filename = "sources.csv"
+    ordering = stable_order(Source, "-published_on", "slug")
     columns = [
         Column("id", attr("pk")),
         Column("slug", attr("slug")),
@@ -24,6 +27,7 @@ class ChangeExport(CsvExport):
     """The public change log: which record changed when, and which fields; no user, no reason."""
 
     filename = "changes.csv"
+    ordering = stable_order(Change, "-changed_at", "-pk")
     select_related = ("content_type",)
     columns = [
         Column("id", attr("pk")),

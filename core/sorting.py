@@ -10,6 +10,10 @@ either way.
 Text is compared code point by code point after lowering the case (`text_order`), which
 gives the same order on SQLite and on PostgreSQL whatever the database's collation; orders
 that need a reader's collation (country names) rank the rows in Python and sort by rank.
+
+A list's default order, which its CSV export keeps, is built with `stable_order`: empty
+values placed explicitly, text compared by code point, a unique key last, so the files are
+byte for byte the same on every database (`order_problems` says where an order falls short).
 """
 
 from __future__ import annotations
@@ -20,8 +24,21 @@ from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import BaseExpression, Func, OrderBy
+from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    Field,
+    IntegerField,
+    Model,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import BaseExpression, Col, Func, OrderBy
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -102,15 +119,122 @@ def partial_date_order(name: str) -> list[Term]:
     return [f"{name}_on", lambda: rank_by(f"{name}_precision", coarse_to_fine)]
 
 
-def order_by_terms(terms: Sequence[Term], descending: bool) -> list[OrderBy]:
+def order_by_terms(
+    terms: Sequence[Term], descending: bool, model: type[Model] | None = None
+) -> list[OrderBy]:
+    """`order_by` arguments for `terms`, empty values last; with `model`, a term naming a
+    text column compares code points (`code_points`), so every database sorts it alike."""
     ordering = []
     for term in terms:
         resolved = term() if callable(term) else term
-        expression = F(resolved) if isinstance(resolved, str) else resolved
+        if isinstance(resolved, str):
+            is_text = model is not None and _names_text_column(model, resolved)
+            expression = code_points(resolved) if is_text else F(resolved)
+        else:
+            expression = resolved
         ordering.append(
             expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
         )
     return ordering
+
+
+# Columns whose order depends on the database's collation unless compared by code point.
+TEXT_FIELDS = (CharField, TextField)
+
+
+def code_points(expression: str | BaseExpression) -> BaseExpression:
+    """A text column or expression compared code point by code point, case included."""
+    return CodePointOrder(F(expression) if isinstance(expression, str) else expression)
+
+
+def field_at(model: type[Model], path: str) -> Field[Any, Any]:
+    """The field a lookup path (`treaty__slug`, `pk`) ends on."""
+    names = path.split(LOOKUP_SEP)
+    for index, name in enumerate(names):
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        if index < len(names) - 1:
+            if field.related_model is None:
+                raise FieldError(f"{path}: {name} is not a relation.")
+            model = field.related_model
+    assert isinstance(field, Field), path
+    return field
+
+
+def _names_text_column(model: type[Model], path: str) -> bool:
+    try:
+        return isinstance(field_at(model, path), TEXT_FIELDS)
+    except (FieldDoesNotExist, FieldError):
+        return False  # an annotation: its expression says how it compares
+
+
+def stable_order(model: type[Model], *terms: str | BaseExpression) -> list[OrderBy]:
+    """A default order that comes out the same on every database.
+
+    Each term is a field path (`-name` for descending) or an expression (ascending, or an
+    OrderBy that states where NULLs go). Empty values come last either way; text columns
+    compare code points (not the database's collation). The last term must be a unique key
+    of `model`, so that no two rows tie: `order_problems` checks all of this.
+    """
+    ordering: list[OrderBy] = []
+    for term in terms:
+        if isinstance(term, OrderBy):
+            ordering.append(term)
+        elif isinstance(term, str):
+            descending = term.startswith("-")
+            ordering.extend(order_by_terms([term.removeprefix("-")], descending, model))
+        else:
+            ordering.extend(order_by_terms([term], False))
+    return ordering
+
+
+def order_problems(queryset: QuerySet[Any]) -> list[str]:
+    """Why `queryset`'s order could differ between SQLite and PostgreSQL (empty: it cannot).
+
+    Every term must state where NULLs go, no term may compare text in the database's
+    collation, and the last term must be a unique key of the queryset's model.
+    """
+    query = queryset.query
+    terms = list(query.order_by) or (
+        list(queryset.model._meta.ordering) if query.default_ordering else []
+    )
+    if not terms:
+        return ["no order"]
+    problems = []
+    resolved: BaseExpression | None = None
+    for term in terms:
+        if not isinstance(term, OrderBy):
+            problems.append(f"{term!r}: a name, which leaves NULL placement to the database")
+            resolved = None
+            continue
+        if not (term.nulls_first or term.nulls_last):
+            problems.append(f"{term.expression!r}: NULL placement not stated")
+        resolved = term.expression.resolve_expression(query.clone(), allow_joins=True)
+        if not isinstance(resolved, CodePointOrder) and _is_text(resolved):
+            problems.append(f"{term.expression!r}: text in the database's collation")
+    if resolved is None or not _is_unique_key(resolved, queryset.model):
+        problems.append(f"{terms[-1]!r}: the last term is not a unique key")
+    return problems
+
+
+def _is_text(expression: Any) -> bool:
+    try:
+        return isinstance(expression.output_field, TEXT_FIELDS)
+    except FieldError:
+        return False
+
+
+def _is_unique_key(expression: Any, model: type[Model]) -> bool:
+    if isinstance(expression, CodePointOrder):
+        expression = expression.get_source_expressions()[0]
+    if not isinstance(expression, Col):
+        return False
+    target = expression.target
+    return (
+        (target.primary_key or target.unique)
+        and target.model is not None
+        and issubclass(model, target.model)
+        and expression.alias == model._meta.db_table
+    )
 
 
 @dataclass(frozen=True)
@@ -168,7 +292,8 @@ class SortFilter(django_filters.Filter):
         order = self.orders[choice.key]
         if order.prepare is not None:
             qs = order.prepare(qs)
-        return qs.order_by(*order_by_terms([*order.terms, *self.unique], choice.descending))
+        terms = [*order.terms, *self.unique]
+        return qs.order_by(*order_by_terms(terms, choice.descending, qs.model))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ recommendation files (`related_sessions` there holds session ids).
 """
 
 from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr
+from core.sorting import stable_order
+
+from .models import Membership, Person, Session, SessionItem
 
 # Several values in one cell (a person's roles) are joined with this separator.
 JOIN = " | "
@@ -31,6 +34,7 @@ class PersonExport(CsvExport):
     """One row per person; memberships flattened into parallel, `|`-separated columns."""
 
     filename = "people.csv"
+    ordering = stable_order(Person, "family_name_romanized", "given_name_romanized", "pk")
     select_related = ("source",)
     columns = [
         Column("id", attr("pk")),
@@ -63,6 +67,7 @@ class PersonExport(CsvExport):
 
 class MembershipExport(CsvExport):
     filename = "memberships.csv"
+    ordering = stable_order(Membership, "group__slug", "order", "pk")
     select_related = ("person", "group", "organization", "source")
     columns = [
         Column("id", attr("pk")),
@@ -84,6 +89,7 @@ class MembershipExport(CsvExport):
 
 class SessionExport(CsvExport):
     filename = "sessions.csv"
+    ordering = stable_order(Session, "start_on", "pk")
     select_related = ("group", "source")
     prefetch_related = ("participants",)
     columns = [
@@ -111,6 +117,7 @@ class SessionExport(CsvExport):
 
 class SessionItemExport(CsvExport):
     filename = "session-items.csv"
+    ordering = stable_order(SessionItem, "session__start_on", "session_id", "order", "pk")
     select_related = ("session__source", "speaker")
     columns = [
         Column("id", attr("pk")),

@@ -26,7 +26,7 @@ class PersonListView(BrowseView):
     extra_export_url_names = [(_("Download memberships CSV"), "people:membership-export")]
 
     def get_queryset(self):
-        return Person.objects.with_roles()
+        return Person.objects.with_roles().order_by(*PersonExport.ordering)
 
 
 class PersonExportView(CsvExportView):
@@ -34,11 +34,17 @@ class PersonExportView(CsvExportView):
     filterset_class = PersonFilter
     export_class = PersonExport
 
+    def get_queryset(self):
+        return Person.objects.order_by(*PersonExport.ordering)
+
 
 class MembershipExportView(CsvExportView):
     model = Membership
     filterset_class = MembershipFilter
     export_class = MembershipExport
+
+    def get_queryset(self):
+        return Membership.objects.order_by(*MembershipExport.ordering)
 
 
 class PersonDetailView(ReadOnlyMixin, DetailView):
@@ -73,7 +79,7 @@ class SessionListView(BrowseView):
     extra_export_url_names = [(_("Download session items CSV"), "people:session-item-export")]
 
     def get_queryset(self):
-        return Session.objects.with_group().with_items().chronological()
+        return Session.objects.with_group().with_items().order_by(*SessionExport.ordering)
 
 
 class SessionExportView(CsvExportView):
@@ -82,7 +88,7 @@ class SessionExportView(CsvExportView):
     export_class = SessionExport
 
     def get_queryset(self):
-        return Session.objects.chronological()
+        return Session.objects.order_by(*SessionExport.ordering)
 
 
 class SessionItemExportView(CsvExportView):
@@ -91,7 +97,7 @@ class SessionItemExportView(CsvExportView):
     export_class = SessionItemExport
 
     def get_queryset(self):
-        return SessionItem.objects.in_order()
+        return SessionItem.objects.order_by(*SessionItemExport.ordering)
 
 
 class SessionDetailView(ReadOnlyMixin, DetailView):

@@ -19,9 +19,10 @@ import datetime
 import gzip
 import json
 import os
+import sqlite3
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import IO, cast
 
@@ -33,7 +34,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JsonSerializer
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Prefetch
 from django.test.utils import override_settings
@@ -356,48 +358,160 @@ def table_counts(using=DEFAULT_DB_ALIAS):
 
 
 def restore_archive(path, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None):
-    """Load the archive into an empty database in one transaction and check every count.
+    """Load the archive into an empty database, all or nothing, schema included.
 
-    Migrates the database first if it lacks migrations. Raises CommandError, with no
-    data written, if the database holds content, the archive is unreadable, any row fails
-    to load, or the counts loaded differ from the archive's. Returns (rows, links, migrated).
+    The database is migrated first if it lacks migrations. On PostgreSQL the migration and
+    the load run in one transaction; a SQLite database is built in a new file beside the
+    target and moved in place once loaded and checked. Either way, if the database holds
+    content, the archive is unreadable, any row fails to load, or the counts loaded differ
+    from the archive's, a CommandError is raised and the target is left exactly as it was:
+    no table, no row, and no SQLite file where there was none. Returns (rows, links,
+    migrated).
     """
     path = Path(path).resolve()
     if not path.name.endswith((".json.gz", ".json")):
         raise CommandError(f"{path}: an archive is a .json.gz (or .json) file.")
-    expected_rows, expected_links = read_archive_counts(path)
-    # Refuse before migrating: a database that holds data is left as it is.
-    refuse_unless_empty(using)
-    migrated = apply_migrations(using, stdout=stdout, verbosity=verbosity)
-
-    with transaction.atomic(using=using):
-        refuse_unless_empty(using)
-        # Replace what the data migrations created with the archive's own version of it.
-        for model, lookup in MIGRATION_ROWS.items():
-            model._base_manager.using(using).filter(**lookup).delete()
+    expected = read_archive_counts(path)
+    connection = connections[using]
+    # Refuse before migrating: a database that holds data is left as it is. A SQLite file
+    # that does not exist is not opened, since opening it would create it.
+    if not _sqlite_file(connection) or Path(connection.settings_dict["NAME"]).exists():
         try:
-            # The archive holds the history as it was. Without this, django-simple-history
-            # would write a new version (and a change-log row) for every tracked
-            # many-to-many field loaddata sets, since m2m_changed ignores raw loads.
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                call_command("loaddata", str(path), database=using, verbosity=max(verbosity - 1, 0))
-        except CommandError:
-            raise
-        except Exception as error:  # loaddata passes some errors on unwrapped
-            raise CommandError(f"Loading {path} failed: {error}") from error
-        rows, links = table_counts(using)
-        mismatched = [
-            f"{label}: archive {expected.get(label, 0)}, database {actual.get(label, 0)}"
-            for expected, actual in ((expected_rows, rows), (expected_links, links))
-            for label in sorted(set(expected) | {k for k, v in actual.items() if v})
-            if expected.get(label, 0) != actual.get(label, 0)
-        ]
-        if mismatched:
-            raise CommandError(
-                "Restored row counts differ from the archive; nothing was written. "
-                + "; ".join(mismatched)
-            )
+            refuse_unless_empty(using)
+        except DatabaseError as error:
+            raise CommandError(f"{describe_database(using)} cannot be read: {error}") from None
+    if connection.in_atomic_block:
+        raise CommandError("restore runs its own transaction; it cannot run inside another.")
+    try:
+        if connection.vendor == "sqlite":
+            return _restore_sqlite(path, using, expected, verbosity=verbosity, stdout=stdout)
+        return _restore_in_one_transaction(
+            path, using, expected, verbosity=verbosity, stdout=stdout
+        )
+    except BaseException:
+        # Content type ids cached while migrating may belong to rows that were rolled back.
+        ContentType.objects.clear_cache()
+        raise
+
+
+def _restore_in_one_transaction(path, using, expected, verbosity, stdout):
+    """Migrate and load in one transaction: PostgreSQL's schema changes roll back with it."""
+    with transaction.atomic(using=using):
+        migrated = apply_migrations(using, stdout=stdout, verbosity=verbosity)
+        rows, links = _load_and_check(path, using, expected, verbosity)
     return rows, links, migrated
+
+
+def _restore_sqlite(path, using, expected, verbosity, stdout):
+    """Build the database in a new file beside the target; move it in place when complete.
+
+    SQLite cannot change its schema inside a transaction while foreign keys are enforced,
+    so a failed migration or load could not be rolled back in the target itself.
+    """
+    connection = connections[using]
+    if _in_memory(connection):
+        raise CommandError("An in-memory SQLite database cannot be restored into; name a file.")
+    target = Path(connection.settings_dict["NAME"]).resolve()
+    if not target.parent.is_dir():
+        raise CommandError(f"{target.parent}: no such directory.")
+    mode = target.stat().st_mode & 0o777 if target.exists() else None
+    connection.close()
+    fd, aside_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".restoring", dir=target.parent
+    )
+    os.close(fd)
+    aside = Path(aside_name)
+    original_name = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = str(aside)
+    try:
+        if mode is not None:
+            # Start from what the target holds (an empty database, maybe migrated already).
+            _copy_sqlite(target, aside)
+        migrated = apply_migrations(using, stdout=stdout, verbosity=verbosity)
+        with transaction.atomic(using=using):
+            rows, links = _load_and_check(path, using, expected, verbosity)
+        connection.close()
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(aside, mode)
+        os.replace(aside, target)
+        _sync_directory(target.parent)
+    finally:
+        connection.close()
+        # The connection opens the target again on its next query: the restored file.
+        connection.settings_dict["NAME"] = original_name
+        for leftover in (aside, *(aside.with_name(aside.name + s) for s in SQLITE_SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+    return rows, links, migrated
+
+
+def _sqlite_file(connection):
+    return connection.vendor == "sqlite" and not _in_memory(connection)
+
+
+def _in_memory(connection):
+    return SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"])
+
+
+def _copy_sqlite(source, destination):
+    """A consistent copy of a SQLite database, through SQLite's own backup."""
+    with (
+        closing(sqlite3.connect(source)) as origin,
+        closing(sqlite3.connect(destination)) as copy,
+    ):
+        origin.backup(copy)
+
+
+# Files SQLite may keep beside a database while it is open.
+SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
+def _sync_directory(directory):
+    """Make a rename in `directory` durable (where the system allows opening a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _load_and_check(path, using, expected, verbosity):
+    """Inside the caller's transaction: load the archive and check every count against it."""
+    expected_rows, expected_links = expected
+    refuse_unless_empty(using)
+    # Replace what the data migrations created with the archive's own version of it.
+    for model, lookup in MIGRATION_ROWS.items():
+        model._base_manager.using(using).filter(**lookup).delete()
+    try:
+        # The archive holds the history as it was. Without this, django-simple-history
+        # would write a new version (and a change-log row) for every tracked
+        # many-to-many field loaddata sets, since m2m_changed ignores raw loads.
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", str(path), database=using, verbosity=max(verbosity - 1, 0))
+    except CommandError:
+        raise
+    except Exception as error:  # loaddata passes some errors on unwrapped
+        raise CommandError(f"Loading {path} failed: {error}") from error
+    rows, links = table_counts(using)
+    mismatched = [
+        f"{label}: archive {want.get(label, 0)}, database {got.get(label, 0)}"
+        for want, got in ((expected_rows, rows), (expected_links, links))
+        for label in sorted(set(want) | {k for k, v in got.items() if v})
+        if want.get(label, 0) != got.get(label, 0)
+    ]
+    if mismatched:
+        raise CommandError(
+            "Restored row counts differ from the archive; nothing was written. "
+            + "; ".join(mismatched)
+        )
+    return rows, links
 
 
 def describe_database(using=DEFAULT_DB_ALIAS):

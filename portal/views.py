@@ -164,7 +164,8 @@ def describe_changes(changes):
 
 
 def public_changes():
-    return Change.objects.public().select_related("content_type").latest_first()
+    # Newest first, as `latest_first`, in the order the export shares on every database.
+    return Change.objects.public().select_related("content_type").order_by(*ChangeExport.ordering)
 
 
 class ChangeListView(BrowseView):

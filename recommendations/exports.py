@@ -5,10 +5,15 @@
 """
 
 from core.export import Column, CsvExport, attr, source_slug
+from core.sorting import stable_order
+
+from .models import Footnote, Recommendation, RecommendationUpdate
 
 
 class RecommendationExport(CsvExport):
     filename = "recommendations.csv"
+    # Recommendations of no recorded publication come last.
+    ordering = stable_order(Recommendation, "source__published_on", "source__slug", "number", "pk")
     select_related = ("source",)
     prefetch_related = ("related_treaties", "related_sessions")
     columns = [
@@ -48,6 +53,15 @@ def recommendation_source(obj):
 
 class FootnoteExport(CsvExport):
     filename = "recommendation-footnotes.csv"
+    ordering = stable_order(
+        Footnote,
+        "recommendation__source__published_on",
+        "recommendation__source__slug",
+        "recommendation__number",
+        "recommendation_id",
+        "number",
+        "pk",
+    )
     select_related = ("recommendation", "recommendation__source")
     columns = [
         Column("id", attr("pk")),
@@ -63,6 +77,7 @@ class FootnoteExport(CsvExport):
 
 class RecommendationUpdateExport(CsvExport):
     filename = "recommendation-updates.csv"
+    ordering = stable_order(RecommendationUpdate, "date_on", "pk")
     select_related = ("recommendation", "recommendation__source", "evidence")
     columns = [
         Column("id", attr("pk")),

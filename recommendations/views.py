@@ -22,7 +22,11 @@ class RecommendationListView(BrowseView):
     ]
 
     def get_queryset(self):
-        return Recommendation.objects.with_relations().with_last_update_date()
+        return (
+            Recommendation.objects.with_relations()
+            .with_last_update_date()
+            .order_by(*RecommendationExport.ordering)
+        )
 
 
 class RecommendationExportView(CsvExportView):
@@ -30,11 +34,17 @@ class RecommendationExportView(CsvExportView):
     filterset_class = RecommendationFilter
     export_class = RecommendationExport
 
+    def get_queryset(self):
+        return Recommendation.objects.order_by(*RecommendationExport.ordering)
+
 
 class FootnoteExportView(CsvExportView):
     model = Footnote
     filterset_class = FootnoteFilter
     export_class = FootnoteExport
+
+    def get_queryset(self):
+        return Footnote.objects.order_by(*FootnoteExport.ordering)
 
 
 class RecommendationUpdateExportView(CsvExportView):
@@ -43,7 +53,7 @@ class RecommendationUpdateExportView(CsvExportView):
     export_class = RecommendationUpdateExport
 
     def get_queryset(self):
-        return RecommendationUpdate.objects.chronological()
+        return RecommendationUpdate.objects.order_by(*RecommendationUpdateExport.ordering)
 
 
 class RecommendationDetailView(ReadOnlyMixin, DetailView):

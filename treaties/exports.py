@@ -1,10 +1,14 @@
 """CSV columns of the treaty app's lists (public exports and admin actions)."""
 
 from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr
+from core.sorting import stable_order
+
+from .models import Country, Participation, ReportedFigure, Treaty, TreatyAction, TreatyEvent
 
 
 class TreatyExport(CsvExport):
     filename = "treaties.csv"
+    ordering = stable_order(Treaty, "display_order", "slug")
     select_related = ("source",)
     columns = [
         Column("slug", attr("slug")),
@@ -27,6 +31,7 @@ class TreatyExport(CsvExport):
 
 class CountryExport(CsvExport):
     filename = "countries.csv"
+    ordering = stable_order(Country, "code")
     select_related = ("posture_source",)
     columns = [
         Column("iso2", lambda c: str(c.code)),
@@ -42,6 +47,9 @@ class CountryExport(CsvExport):
 
 class ParticipationExport(CsvExport):
     filename = "participations.csv"
+    ordering = stable_order(
+        Participation, "treaty__display_order", "treaty__slug", "country__code", "pk"
+    )
     select_related = ("treaty", "country", "source")
     columns = [
         Column("id", attr("pk")),
@@ -59,6 +67,14 @@ class ParticipationExport(CsvExport):
 
 class TreatyActionExport(CsvExport):
     filename = "treaty-actions.csv"
+    ordering = stable_order(
+        TreatyAction,
+        "participation__treaty__display_order",
+        "participation__treaty__slug",
+        "participation__country__code",
+        "date_on",
+        "pk",
+    )
     select_related = ("participation__treaty", "participation__country", "source")
     columns = [
         Column("id", attr("pk")),
@@ -77,6 +93,10 @@ class TreatyActionExport(CsvExport):
 
 class ReportedFigureExport(CsvExport):
     filename = "reported-figures.csv"
+    # Figures of no treaty come after the treaties', the undated after the dated.
+    ordering = stable_order(
+        ReportedFigure, "treaty__display_order", "treaty__slug", "metric", "-as_of_on", "pk"
+    )
     select_related = ("treaty", "country", "source")
     columns = [
         Column("id", attr("pk")),
@@ -94,6 +114,7 @@ class ReportedFigureExport(CsvExport):
 
 class TreatyEventExport(CsvExport):
     filename = "events.csv"
+    ordering = stable_order(TreatyEvent, "date_on", "pk")
     select_related = ("treaty", "source")
     prefetch_related = ("countries",)
     columns = [

@@ -23,6 +23,7 @@ from django_countries.fields import Country as CountryCode
 
 from core.dates import PartialDate
 from core.export import Column, CsvExport, cell
+from core.sorting import stable_order
 
 from . import charts, worldmap
 from .choices import ParticipationStatus
@@ -62,7 +63,7 @@ def treaty_records(treaty: Treaty) -> list[Participation]:
         Participation.objects.for_treaty(treaty)
         .select_related("country", "source")
         .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
-        .order_by("country__code")
+        .order_by(*stable_order(Participation, "country__code", "pk"))
     )
     for participation in participations:
         participation.treaty = treaty
@@ -75,7 +76,7 @@ def country_records(country: Country) -> list[Participation]:
         Participation.objects.for_country(country)
         .select_related("treaty", "source")
         .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
-        .order_by("treaty__display_order", "treaty__slug")
+        .order_by(*stable_order(Participation, "treaty__display_order", "treaty__slug", "pk"))
     )
 
 
@@ -357,7 +358,7 @@ def charted_figures(treaty: Treaty, series: Sequence[Series]) -> list[ReportedFi
         .filter(country__isnull=True, as_of_on__isnull=False)
         .filter(metric__in=[s.metric for s in series])
         .select_related("source")
-        .order_by("as_of_on", "metric", "pk")
+        .order_by(*stable_order(ReportedFigure, "as_of_on", "metric", "pk"))
     )
 
 

@@ -139,7 +139,7 @@ class TreatyBrowse:
 
     def get_queryset(self):
         # Explicit: an annotated (grouped) query drops Meta.ordering.
-        return Treaty.objects.order_by("display_order", "slug")
+        return Treaty.objects.order_by(*TreatyExport.ordering)
 
 
 class TreatyListView(TreatyBrowse, ListPage):
@@ -259,7 +259,7 @@ class CountryBrowse:
     filterset_class = CountryFilter
 
     def get_queryset(self):
-        return Country.objects.order_by("code")
+        return Country.objects.order_by(*CountryExport.ordering)
 
 
 class CountryListView(CountryBrowse, ListPage):
@@ -367,9 +367,7 @@ class ParticipationBrowse:
 
     def get_queryset(self):
         # The treaty's slug settles ties of display order, so each row keeps its page.
-        return Participation.objects.order_by(
-            "treaty__display_order", "treaty__slug", "country__code"
-        )
+        return Participation.objects.order_by(*ParticipationExport.ordering)
 
 
 class ParticipationListView(ParticipationBrowse, ListPage):
@@ -505,7 +503,7 @@ class EventBrowse:
     filterset_class = TreatyEventFilter
 
     def get_queryset(self):
-        return TreatyEvent.objects.chronological()
+        return TreatyEvent.objects.order_by(*TreatyEventExport.ordering)
 
 
 class EventListView(EventBrowse, ListPage):
@@ -529,16 +527,13 @@ class ActionExportView(CsvExportView):
     export_class = TreatyActionExport
 
     def get_queryset(self):
-        return TreatyAction.objects.order_by(
-            "participation__treaty__display_order",
-            "participation__treaty__slug",
-            "participation__country__code",
-            "date_on",
-            "pk",
-        )
+        return TreatyAction.objects.order_by(*TreatyActionExport.ordering)
 
 
 class FigureExportView(CsvExportView):
     model = ReportedFigure
     filterset_class = ReportedFigureFilter
     export_class = ReportedFigureExport
+
+    def get_queryset(self):
+        return ReportedFigure.objects.order_by(*ReportedFigureExport.ordering)

@@ -1,24 +1,32 @@
 """Backup and restore: the round trip into a fresh database keeps every row and every export.
 
 The suite runs on whichever database DATABASE_URL names (CI runs it on SQLite and on
-PostgreSQL); the fresh database is of the same kind: a new SQLite file, or a new
-PostgreSQL database created and dropped here. Backup and export of the test database
-run in this process (so its data needs no commit and the tests stay ordinary
-rolled-back tests); migrate, restore and export of the fresh database run in
-subprocesses, as a user runs them.
+PostgreSQL). The fresh databases are new SQLite files, or new PostgreSQL databases created
+and dropped here: of the suite's kind, and of the other kind for the round trip across
+databases. Backup and export of the test database run in this process (so its data needs
+no commit and the tests stay ordinary rolled-back tests); migrate, restore and export of
+the fresh databases run in subprocesses, as a user runs them.
+
+Where the suite runs on SQLite, scratch PostgreSQL databases are made on the server
+TEST_POSTGRES_URL names (default: postgres://postgres@127.0.0.1:5432/postgres). Where no
+server answers, the tests across databases are skipped with a message; CI sets
+REQUIRE_E2E=1 to make that a failure instead.
 """
 
 import gzip
+import hashlib
 import io
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import dj_database_url
 import pytest
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -42,40 +50,111 @@ EDITOR_PASSWORD = "a long passphrase for the backup test"
 EDIT_REASON = "Checked against the UNODA treaty page"
 DELETE_REASON = "Duplicate of another record"
 EXPORT_LANGUAGE = "en"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 
 # --- databases and subprocesses -------------------------------------------------------
 
 
-@contextmanager
-def fresh_database(tmp_path):
-    """A DATABASE_URL naming a new, empty database of the kind the suite runs on."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    assert connection.vendor == "postgresql", connection.vendor
-    import psycopg
+def unavailable(message):
+    if os.environ.get("REQUIRE_E2E") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
-    config = connection.settings_dict
-    name = f"tt_restore_{secrets.token_hex(6)}"
-    server = {
+
+def postgres_server():
+    """How to reach the PostgreSQL server scratch databases are made on (psycopg keywords)."""
+    if connection.vendor == POSTGRESQL:
+        config = connection.settings_dict
+    else:
+        config = dj_database_url.parse(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    return {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
         "user": config.get("USER") or None,
         "password": config.get("PASSWORD") or None,
     }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+
+
+def postgres_admin():
+    """An autocommit connection to the server's `postgres` database, or skip (fail on CI)."""
+    import psycopg
+
+    server = postgres_server()
+    try:
+        return psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **server)
+    except psycopg.OperationalError as error:
+        unavailable(f"PostgreSQL not reachable for the test across databases: {error}")
+        raise  # not reached: unavailable() skips or fails
+
+
+def postgres_url(name):
+    server = postgres_server()
+    credentials = quote(server["user"] or "", safe="")
+    if server["password"]:
+        credentials += ":" + quote(server["password"], safe="")
+    port = f":{server['port']}" if server["port"] else ""
+    return f"postgres://{credentials}@{server['host'] or 'localhost'}{port}/{name}"
+
+
+@contextmanager
+def fresh_database(tmp_path, vendor=None):
+    """A DATABASE_URL naming a new, empty database (of the suite's kind unless `vendor`).
+
+    A SQLite database is a file name in tmp_path, not created: the restore creates it.
+    """
+    vendor = vendor or connection.vendor
+    name = f"tt_roundtrip_{secrets.token_hex(6)}"
+    if vendor == SQLITE:
+        yield f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+        return
+    assert vendor == POSTGRESQL, vendor
+    with postgres_admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        credentials = quote(config.get("USER") or "", safe="")
-        if config.get("PASSWORD"):
-            credentials += ":" + quote(config["PASSWORD"], safe="")
-        host = config.get("HOST") or "localhost"
-        port = f":{config['PORT']}" if config.get("PORT") else ""
-        yield f"postgres://{credentials}@{host}{port}/{name}"
+        yield postgres_url(name)
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        with postgres_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def other_vendor():
+    return POSTGRESQL if connection.vendor == SQLITE else SQLITE
+
+
+def database_state(url):
+    """Everything a failed restore must leave as it was, read without Django.
+
+    SQLite: whether the file exists and its bytes, and the other files in its directory.
+    PostgreSQL: every table of the database and its number of rows.
+    """
+    config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        path = Path(config["NAME"])
+        return {
+            "file": hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None,
+            "directory": sorted(p.name for p in path.parent.iterdir() if p != path),
+        }
+    import psycopg
+
+    with psycopg.connect(dbname=config["NAME"], autocommit=True, **postgres_server()) as db:
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return {
+            table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+        }
+
+
+def sqlite_tables(url):
+    """The tables of an existing SQLite file (opened read-only, so nothing is created)."""
+    path = dj_database_url.parse(url)["NAME"]
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def manage(database_url, *args, check=True):
@@ -280,6 +359,40 @@ def test_backup_and_restore_into_a_fresh_database_keeps_every_export_and_the_his
     assert archive_objects(archive_again) == archive_objects(archive)
 
 
+def assert_same_files(expected_dir, actual_dir):
+    names = sorted(path.name for path in expected_dir.iterdir())
+    assert names == sorted(path.name for path in actual_dir.iterdir())
+    assert {"participations.csv", "sources.csv", "reported-figures.csv"} <= set(names)
+    for name in names:
+        assert (expected_dir / name).read_bytes() == (actual_dir / name).read_bytes(), name
+
+
+def test_backup_and_restore_across_databases_keeps_every_export_byte_for_byte(
+    tmp_path, edited_database
+):
+    """SQLite to PostgreSQL and back, or PostgreSQL to SQLite and back: the same files."""
+    here = tmp_path / "here"
+    call_command("export_all", str(here), language=EXPORT_LANGUAGE, verbosity=0)
+    archive = backup_to(tmp_path / "here.json.gz")
+
+    there, back = tmp_path / "there", tmp_path / "back"
+    archive_there, archive_back = tmp_path / "there.json.gz", tmp_path / "back.json.gz"
+    with fresh_database(tmp_path, other_vendor()) as other_url:
+        manage(other_url, "restore", str(archive))
+        manage(other_url, "export_all", str(there), "--language", EXPORT_LANGUAGE, "-v", "0")
+        manage(other_url, "backup", "--output", str(archive_there), "-v", "0")
+        with fresh_database(tmp_path) as same_url:
+            manage(same_url, "restore", str(archive_there))
+            manage(same_url, "export_all", str(back), "--language", EXPORT_LANGUAGE, "-v", "0")
+            manage(same_url, "backup", "--output", str(archive_back), "-v", "0")
+
+    assert_same_files(here, there)
+    assert_same_files(here, back)
+    # Every row, to the microsecond, whichever database it went through.
+    assert archive_objects(archive_there) == archive_objects(archive)
+    assert archive_objects(archive_back) == archive_objects(archive)
+
+
 AFTER_RESTORE_EDITS = """
 import json
 from django.contrib.auth.models import Group, User
@@ -330,18 +443,17 @@ def test_a_freshly_migrated_database_counts_as_empty():
     assert content_rows() == {}
 
 
-def test_a_broken_archive_fails_and_leaves_the_fresh_database_empty(tmp_path, edited_database):
-    archive = backup_to(tmp_path / "backup.json.gz")
+def broken_archives(tmp_path, archive):
+    """{archive: the message its restore fails with}: unreadable ones, then well-formed ones
+    whose last rows fail after all the others have gone in."""
     objects = archive_objects(archive)
     data = archive.read_bytes()
-
     truncated = tmp_path / "truncated.json.gz"
     truncated.write_bytes(data[: len(data) // 2])
     not_gzip = tmp_path / "not-gzip.json.gz"
     not_gzip.write_text("this is not an archive")
     treaty = next(obj for obj in objects if obj["model"] == "treaties.treaty")
     action = next(obj for obj in objects if obj["model"] == "treaties.treatyaction")
-    # Well-formed archives whose last row fails after all the others have gone in:
     duplicate_slug = write_archive_objects(
         tmp_path / "duplicate-slug.json.gz", [*objects, {**treaty, "pk": 999_999}]
     )
@@ -354,26 +466,67 @@ def test_a_broken_archive_fails_and_leaves_the_fresh_database_empty(tmp_path, ed
     )
     # ... and one that loads, but holds a row twice, so the counts do not match.
     twice = write_archive_objects(tmp_path / "twice.json.gz", [*objects, objects[-1]])
+    return {
+        truncated: "not a readable archive",
+        not_gzip: "not a readable archive",
+        duplicate_slug: "could not load treaties.treaty(pk=999999)",
+        dangling: "treaties_treatyaction",
+        twice: "counts differ from the archive",
+    }
 
-    with fresh_database(tmp_path) as url:
-        failures = {
-            truncated: "not a readable archive",
-            not_gzip: "not a readable archive",
-            duplicate_slug: "could not load treaties.treaty(pk=999999)",
-            dangling: "treaties_treatyaction",
-            twice: "counts differ from the archive",
-        }
+
+def assert_restore_fails_and_changes_nothing(url, path, message):
+    before = database_state(url)
+    result = manage(url, "restore", str(path), check=False)
+    assert result.returncode != 0, path.name
+    assert message in result.stderr.lower(), (path.name, result.stderr)
+    assert "Traceback" not in result.stderr, path.name
+    assert database_state(url) == before, path.name
+
+
+def test_a_failed_restore_leaves_a_new_database_without_a_table(tmp_path, edited_database):
+    archive = backup_to(tmp_path / "backup.json.gz")
+    failures = broken_archives(tmp_path, archive)
+    databases = tmp_path / "databases"
+    databases.mkdir()
+    with fresh_database(databases) as url:
         for path, message in failures.items():
-            # The first run also migrates the fresh database (restore does when needed).
-            result = manage(url, "restore", str(path), check=False)
-            assert result.returncode != 0, path.name
-            assert message in result.stderr.lower(), (path.name, result.stderr)
-            assert "Traceback" not in result.stderr, path.name
-            assert run_python(url, EMPTY_CODE) == {}, path.name
+            assert_restore_fails_and_changes_nothing(url, path, message)
+        if connection.vendor == SQLITE:
+            assert not Path(dj_database_url.parse(url)["NAME"]).exists(), "no file created"
+            assert list(databases.iterdir()) == [], "no file left beside it"
+        else:
+            assert database_state(url) == {}, "no table"
 
-        # Left empty, and still usable: the good archive restores.
+        # Left as it was, and still usable: the good archive restores.
         manage(url, "restore", str(archive))
         assert run_python(url, EMPTY_CODE) != {}
+
+
+def test_a_failed_restore_leaves_a_migrated_empty_database_as_it_was(tmp_path, edited_database):
+    archive = backup_to(tmp_path / "backup.json.gz")
+    failures = broken_archives(tmp_path, archive)
+    with fresh_database(tmp_path) as url:
+        manage(url, "migrate", "--no-input", "-v", "0")
+        migrated = database_state(url)
+        if connection.vendor == SQLITE:
+            tables = sqlite_tables(url)
+        else:
+            tables = set(migrated)
+        assert len(tables) > 40 and "treaties_treaty" in tables
+        for path in list(failures)[2:]:  # those that fail while loading
+            assert_restore_fails_and_changes_nothing(url, path, failures[path])
+        assert database_state(url) == migrated
+
+
+def test_restore_refuses_a_sqlite_file_that_is_not_a_database(tmp_path):
+    archive = backup_to(tmp_path / "backup.json.gz")
+    target = tmp_path / "not-a-database.sqlite3"
+    target.write_text("some other file")
+    url = f"sqlite:///{target}"
+
+    assert_restore_fails_and_changes_nothing(url, archive, "cannot be read")
+    assert target.read_text() == "some other file"
 
 
 EMPTY_CODE = (

@@ -7,9 +7,10 @@ from portal.backup import describe_database, restore_archive
 class Command(BaseCommand):
     help = (
         "Load an archive written by `manage.py backup` into the database DATABASE_URL names, "
-        "which must hold no content yet (it is migrated first if needed). Everything loads in "
-        "one transaction and the row counts are checked against the archive: on any error "
-        "nothing is written."
+        "which must hold no content yet (it is migrated first if needed). All or nothing, "
+        "tables included: on PostgreSQL the migration and the load run in one transaction; a "
+        "SQLite database is built in a new file beside the target and moved in place once "
+        "every row count matches the archive. On any error the target is left as it was."
     )
 
     def add_arguments(self, parser):
