@@ -3,6 +3,7 @@ is refused with the field's message, never a server error: in an autocomplete bo
 many-to-many box, and in the report of a stale save."""
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import models
 
 from core.admin_widgets import holds
@@ -54,6 +55,24 @@ def test_a_many_to_many_box_sent_a_value_that_is_no_id_is_refused(admin_client, 
     assert "is not a valid value" in response.content.decode()
     event.refresh_from_db()
     assert event.version == 1
+
+
+@pytest.mark.parametrize("value", ["abc", TOO_BIG])
+@pytest.mark.parametrize(("model", "field"), [(Group, "permissions"), (User, "groups")])
+def test_the_permissions_and_groups_boxes_refuse_a_value_that_is_no_id(
+    admin_client, model, field, value
+):
+    obj = (
+        Group.objects.create(name="reviewers")
+        if model is Group
+        else User.objects.create_user("someone")
+    )
+    url = change_url(obj)
+    data = {**admin_form_data(admin_client.get(url)), field: [value]}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
+    assert not getattr(model.objects.get(pk=obj.pk), field).exists()
 
 
 @pytest.mark.parametrize("value", ["abc", TOO_BIG])

@@ -87,16 +87,16 @@ def ids_of(field):
     return [str(value) for value in field.queryset.values_list(key, flat=True)[:5]]
 
 
-BAD_IDS = ["0", "-1", "999999999", "9" * 30, "abc", "1.5", "", " 1"]
+BAD_IDS = ["9" * 30, "abc", "0", "-1", "999999999", "1.5", "", " 1"]
 
 
 def field_values(field) -> st.SearchStrategy:
     """Values for one form field: good ones beside hostile ones of the field's kind."""
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        one = st.sampled_from(ids_of(field) + BAD_IDS)
-        return st.lists(one, max_size=3)
     if isinstance(field, forms.ModelChoiceField):
-        return st.one_of(st.sampled_from(ids_of(field) + BAD_IDS), hostile())
+        ids = st.one_of(st.sampled_from(ids_of(field) or BAD_IDS), st.sampled_from(BAD_IDS))
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            return st.lists(ids, max_size=3)
+        return st.one_of(ids, hostile())
     if isinstance(field, forms.BooleanField | forms.NullBooleanField):
         return st.sampled_from(["on", "", "true", "false", "2", "unknown"])
     if isinstance(field, forms.ChoiceField):
