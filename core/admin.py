@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ContentAdmin
+from .admin_widgets import CheckedRelationsMixin
 from .export import admin_csv_action
 from .exports import SourceExport
 from .models import Source
@@ -41,3 +44,20 @@ class SourceAdmin(ContentAdmin):
     @admin.display(description=_("publisher"))
     def publisher(self, obj: Source) -> str:
         return obj.loc("publisher")
+
+
+# Users and groups keep Django's admin, with relation fields that refuse an id beyond the
+# column's range instead of failing (see core.admin_widgets).
+# (GroupAdmin types its request as optional; the admin always passes one.)
+class CheckedGroupAdmin(CheckedRelationsMixin, GroupAdmin):  # type: ignore[misc]
+    pass
+
+
+class CheckedUserAdmin(CheckedRelationsMixin, UserAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, CheckedGroupAdmin)
+admin.site.unregister(User)
+admin.site.register(User, CheckedUserAdmin)

@@ -10,6 +10,8 @@ It joins the two halves, each in a module of its own:
 - `core.admin_history`: each record's history with field diffs, restores of earlier
   versions and of deleted records, and an optional change reason on every form.
 
+Their relation fields (`core.admin_widgets`) take a posted value that names no row.
+
 Apps build their admins on `ContentAdmin`, their inlines on `ContentTabularInline`, and
 custom forms on `ContentForm` (inline forms on `core.admin_locking.VersionedModelForm`).
 The reason and the hidden version close every change form, in one section.
@@ -19,17 +21,18 @@ from django.contrib import admin
 
 from .admin_history import HistoryAdmin, HistoryModelForm
 from .admin_locking import OptimisticLockAdmin, VersionedInlineMixin, VersionedModelForm
+from .admin_widgets import CheckedRelationsMixin
 
 
 class ContentForm(HistoryModelForm, VersionedModelForm):
     """The form of a whole record: the version check and an optional change reason."""
 
 
-class ContentTabularInline(VersionedInlineMixin, admin.TabularInline):
+class ContentTabularInline(CheckedRelationsMixin, VersionedInlineMixin, admin.TabularInline):
     """A tabular inline whose rows carry their version; the record's reason explains them."""
 
 
-class ContentAdmin(OptimisticLockAdmin, HistoryAdmin):
+class ContentAdmin(CheckedRelationsMixin, OptimisticLockAdmin, HistoryAdmin):
     """The admin of every content model (see the module docstring)."""
 
     form = ContentForm

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_history_model_for_model, get_m2m_reverse_field_name
 
+from .admin_widgets import holds
+
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
     from django.http import HttpRequest
@@ -112,6 +114,9 @@ def readable(field: models.Field[Any, Any], value: Any) -> str:
         items = list(value or ())
         pks = [item for item in items if not isinstance(item, models.Model)]
         objects = [item for item in items if isinstance(item, models.Model)]
+        # A value sent back with a refused form may be anything (`abc`): only ids are looked up.
+        pk_field = field.related_model._meta.pk
+        pks = [pk for pk in pks if holds(pk_field, pk)]
         if pks:
             objects += list(field.related_model._default_manager.filter(pk__in=pks))
         return ", ".join(sorted(describe(obj) for obj in objects)) or EMPTY
@@ -123,7 +128,9 @@ def readable(field: models.Field[Any, Any], value: Any) -> str:
     if isinstance(field, models.ForeignKey):
         if isinstance(value, models.Model):
             return describe(value)
-        related = field.related_model._default_manager.filter(pk=key).first()
+        related = None
+        if holds(field.related_model._meta.pk, key):
+            related = field.related_model._default_manager.filter(pk=key).first()
         return describe(related) if related is not None else f"#{key}"
     if isinstance(key, bool):
         return _("yes") if key else _("no")
