@@ -3,6 +3,7 @@ figures, the ten latest events, what needs review, and the recommendations by st
 it answers HEAD, and its queries do not grow with the rows."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -92,7 +93,8 @@ def test_home_shows_each_treatys_latest_figures_with_as_of_and_source(client):
     row = element(client.get(HOME).content.decode(), "treaty-npt")
 
     assert "191" in row
-    assert "189" not in row, "only the latest figure of a metric is a key figure"
+    # (As a number of its own: a source's name elsewhere in the row may hold the digits.)
+    assert not re.search(r"(?<!\d)189(?!\d)", row), "only the latest figure of a metric is shown"
     assert "as of" in text(row) and "31 March 2021" in text(row)
     assert white_paper.get_absolute_url() in row
     assert "Diplomatic Bluebook 2021, 4-3 (1)" in text(row)
