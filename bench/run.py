@@ -67,7 +67,7 @@ def ensure_wrk():
     if shutil.which("wrk"):
         return
     log("installing wrk (Debian package)")
-    install = ["apt-get", "install", "-y", "-qq", "wrk"]
+    install = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "wrk"]
     if subprocess.run(install, capture_output=True).returncode:
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(install, check=True, capture_output=True)

@@ -1,9 +1,27 @@
 """CSV columns of the treaty app's lists (public exports and admin actions)."""
 
-from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr
+from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr, field, partial_field
 from core.sorting import stable_order
 
-from .models import Country, Participation, ReportedFigure, Treaty, TreatyAction, TreatyEvent
+from .models import (
+    Country,
+    Participation,
+    ReportedFigure,
+    Treaty,
+    TreatyAction,
+    TreatyEvent,
+    country_name,
+)
+
+
+def name_column(header: str, language: str, path: str) -> Column:
+    """A country's name in one language, looked up once per code (not once per row)."""
+    return Column(
+        header,
+        lambda obj: country_name(str(attr(path.replace("__", "."))(obj)), language),
+        fields=(path,),
+        compute=lambda code: country_name(code, language),
+    )
 
 
 class TreatyExport(CsvExport):
@@ -52,15 +70,15 @@ class ParticipationExport(CsvExport):
     )
     select_related = ("treaty", "country", "source")
     columns = [
-        Column("id", attr("pk")),
-        Column("treaty", attr("treaty.slug")),
-        Column("iso2", lambda p: str(p.country.code)),
-        Column("country_en", lambda p: p.country.name_in("en")),
-        Column("country_ja", lambda p: p.country.name_in("ja")),
-        Column("status", attr("status")),
-        Column("required_for_entry_into_force", attr("required_for_entry_into_force")),
-        Column("note_en", attr("note_en")),
-        Column("note_ja", attr("note_ja")),
+        field("id", "pk"),
+        field("treaty", "treaty__slug"),
+        field("iso2", "country__code"),
+        name_column("country_en", "en", "country__code"),
+        name_column("country_ja", "ja", "country__code"),
+        field("status"),
+        field("required_for_entry_into_force"),
+        field("note_en"),
+        field("note_ja"),
         *PROVENANCE_COLUMNS,
     ]
 
@@ -77,16 +95,16 @@ class TreatyActionExport(CsvExport):
     )
     select_related = ("participation__treaty", "participation__country", "source")
     columns = [
-        Column("id", attr("pk")),
-        Column("participation_id", attr("participation_id")),
-        Column("treaty", attr("participation.treaty.slug")),
-        Column("iso2", lambda a: str(a.participation.country.code)),
-        Column("action", attr("action_type")),
-        Column("date", attr("date")),
-        Column("effective", attr("effective_on")),
-        Column("depositary", attr("depositary")),
-        Column("note_en", attr("note_en")),
-        Column("note_ja", attr("note_ja")),
+        field("id", "pk"),
+        field("participation_id"),
+        field("treaty", "participation__treaty__slug"),
+        field("iso2", "participation__country__code"),
+        field("action", "action_type"),
+        partial_field("date", "date"),
+        field("effective", "effective_on"),
+        field("depositary"),
+        field("note_en"),
+        field("note_ja"),
         *PROVENANCE_COLUMNS,
     ]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country as CountryCode
@@ -335,6 +336,14 @@ class Region(models.TextChoices):
     OTHER = "other", _("other")
 
 
+@functools.cache
+def country_name(code: str, language: str) -> str:
+    """A country's name in a language, looked up once per code and language (the names
+    come with the code, from django-countries and settings.COUNTRIES_OVERRIDE)."""
+    with translation.override(language):
+        return str(CountryCode(code=code).name)
+
+
 class Country(Versioned, models.Model):
     """A state (or the EU) as django-countries names it, in Japanese and English."""
 
@@ -422,10 +431,7 @@ class Country(Versioned, models.Model):
         return self.code.name
 
     def name_in(self, language: str) -> str:
-        from django.utils import translation
-
-        with translation.override(language):
-            return str(self.code.name)
+        return country_name(str(self.code), language)
 
     @property
     def iso2(self) -> str:
