@@ -1,10 +1,12 @@
 """gunicorn's settings for `make serve`; every one can be changed from the environment.
 
 The site runs behind an HTTPS reverse proxy that forwards to PORT on 127.0.0.1 (BIND to
-listen elsewhere). WEB_CONCURRENCY workers of the sync kind, each one request at a time;
-a request that takes longer than WEB_TIMEOUT seconds is cut off and its worker replaced.
-The database timeouts (config/settings.py) are well inside it, so a database that does not
-answer gives the 503 page, not a killed worker.
+listen elsewhere). WEB_CONCURRENCY worker processes of WEB_THREADS threads each. A worker
+that stops answering its master for WEB_TIMEOUT seconds is replaced; a request, however
+long, is not cut off: a CSV export of a million rows streams to its end (a sync worker
+would be killed half-way, with a 200 status already sent). What bounds a request instead
+are the database timeouts (config/settings.py): a database that does not answer gives the
+503 page within seconds.
 """
 
 import multiprocessing
@@ -12,7 +14,8 @@ import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
