@@ -21,6 +21,8 @@ from django.utils.functional import Promise
 if TYPE_CHECKING:
     # A string or a lazy translation (the alias django-stubs provides for type checkers).
     from django_stubs_ext import StrOrPromise as Label
+
+    from .history import SavedRows
 else:
     Label = str | Promise
 
@@ -157,7 +159,9 @@ class SitePart:
     """An app's part in the site.
 
     - `seed_fixture`: its seed file in the fixture directory, loaded in registration order;
-    - `after_seed_fixtures()`: brings derived values up to date after the raw fixture load;
+    - `after_seed_fixtures(saved)`: brings derived values up to date after the raw fixture
+      load, for the rows it saved (`saved`: {model: primary keys}, see
+      `core.history.saved_rows`) and no others;
     - `load_seed_imports(fixture_dir, verbosity)`: more seed rows through the app's own path,
       yielding (name, summary) pairs;
     - `facts`: the kinds of fact that cite a source;
@@ -170,7 +174,7 @@ class SitePart:
 
     label: str
     seed_fixture: str = ""
-    after_seed_fixtures: Callable[[], Any] | None = None
+    after_seed_fixtures: Callable[[SavedRows], Any] | None = None
     load_seed_imports: Callable[..., Any] | None = None
     facts: Sequence[Facts] = ()
     review_checks: Sequence[ReviewCheck] = ()

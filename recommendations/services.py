@@ -7,10 +7,11 @@ in line in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Recommendation, RecommendationUpdate
 
@@ -95,7 +96,17 @@ def recommendation_refresh_status(*, recommendation: Recommendation) -> str:
     return status
 
 
-def recommendation_refresh_all_statuses() -> None:
-    """Bring every current status in line with the latest update (after a raw fixture load)."""
-    for recommendation in Recommendation.objects.all():
+def recommendation_refresh_all_statuses(
+    saved: Mapping[type, Collection[Any]] | None = None,
+) -> None:
+    """Bring current statuses in line with the latest update (after a raw fixture load):
+    of the recommendations the load saved or gave an update (`saved`, see
+    `core.history.saved_rows`); of all without it."""
+    recommendations = Recommendation.objects.all()
+    if saved is not None:
+        recommendations = recommendations.filter(
+            Q(pk__in=saved.get(Recommendation, ()))
+            | Q(updates__in=saved.get(RecommendationUpdate, ()))
+        ).distinct()
+    for recommendation in recommendations:
         recommendation_refresh_status(recommendation=recommendation)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .choices import ActionType, ParticipationStatus
 from .models import Participation, Treaty, TreatyAction, today
@@ -86,12 +87,23 @@ def counts_on_days(
     }
 
 
-def refresh_statuses_after_seed() -> None:
-    """Recompute every stored status from the actions (after a raw fixture load).
+def refresh_statuses_after_seed(saved: Mapping[type, Collection[Any]] | None = None) -> None:
+    """Recompute the stored statuses from the actions (after a raw fixture load): of the
+    participations the load saved, of those of the treaties it saved and of those whose
+    acts it saved (`saved`, see `core.history.saved_rows`); of all without it.
 
     No version is written: the seed load records one "seed data" version per row after.
     """
-    participations = list(Participation.objects.select_related("treaty"))
+    participations_query = Participation.objects.select_related("treaty")
+    if saved is not None:
+        participations_query = participations_query.filter(
+            Q(pk__in=saved.get(Participation, ()))
+            | Q(treaty__in=saved.get(Treaty, ()))
+            | Q(pk__in=TreatyAction.objects.filter(pk__in=saved.get(TreatyAction, ())).values(
+                "participation"
+            ))
+        )
+    participations = list(participations_query)
     statuses = statuses_by_participation(participations, today())
     changed: list[Participation] = []
     for participation in participations:
