@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -31,6 +32,8 @@ REVIEW_EXAMPLES = 10
 # The review page lists every item up to this many per check, then links to the admin list.
 REVIEW_PAGE_LIMIT = 500
 RECENT_EVENTS = 10
+# Facts of one kind shown at a time on a source's page.
+FACTS_PER_PAGE = 50
 EXPIRED_TREATIES_CHECK = "expired-treaties"
 
 
@@ -81,18 +84,28 @@ class SourceDetailView(ReadOnlyMixin, DetailView):
         source = self.object
         cited: list[dict[str, Any]] = []
         for facts in site.facts():
-            rows = list(facts.citing(source))
-            if rows:
-                cited.append(
-                    {
-                        "facts": facts,
-                        "rows": rows,
-                        "template": facts.template or "includes/cited_facts.html",
-                    }
-                )
+            # Each kind pages on its own (`?<kind>_page=`): a source may be cited by a
+            # million facts, and the page stays the same size whatever their number.
+            queryset = facts.citing(source)
+            ordering = [*(queryset.query.order_by or facts.model._meta.ordering or []), "pk"]
+            paginator = Paginator(queryset.order_by(*ordering), FACTS_PER_PAGE)
+            if not paginator.count:
+                continue
+            parameter = f"{facts.key}_page"
+            page = paginator.get_page(self.request.GET.get(parameter))
+            cited.append(
+                {
+                    "facts": facts,
+                    "rows": list(page.object_list),
+                    "total": paginator.count,
+                    "page": page,
+                    "parameter": parameter,
+                    "template": facts.template or "includes/cited_facts.html",
+                }
+            )
         context.update(
             cited=cited,
-            citation_count=sum(len(group["rows"]) for group in cited),
+            citation_count=sum(group["total"] for group in cited),
             # Every fact here cites this source: the provenance tag needs no query for it.
             sources={source.pk: source},
         )

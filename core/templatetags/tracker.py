@@ -98,6 +98,12 @@ def query_with(context: Context, **kwargs: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def query_with_key(context: Context, key: str, value: Any) -> str:
+    """`query_with` for a parameter whose name is itself a variable (`<kind>_page`)."""
+    return query_with(context, **{key: value})
+
+
+@register.simple_tag(takes_context=True)
 def language_versions(context: Context) -> list[dict[str, Any]]:
     """This page in each language: the same path and query with `lang=` set.
 

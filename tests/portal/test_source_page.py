@@ -2,6 +2,7 @@
 by nothing; an unknown source; and queries bounded by the kinds of fact, not the rows."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -113,5 +114,32 @@ def test_source_detail_queries_do_not_grow_with_rows(client, django_assert_max_n
     many = count_queries(client, url)
     assert many == few
     kinds = len(list(site.facts()))
-    with django_assert_max_num_queries(SOURCE_DETAIL_BASE_QUERIES + kinds):
+    # Each kind: its count and its page of rows.
+    with django_assert_max_num_queries(SOURCE_DETAIL_BASE_QUERIES + 2 * kinds):
         client.get(url)
+
+
+def test_each_kind_of_fact_pages_on_its_own(client):
+    """A source cited by many facts: fifty of a kind at a time, the page the same size
+    whatever their number, every fact reachable."""
+    source = SourceFactory()
+    url = source.get_absolute_url()
+    populate_dashboard(120, source)  # 120 treaties citing it, 60 figures
+    first = client.get(url)
+    html = first.content.decode()
+    treaties = element(html, "treaties")
+    assert "(120)" in text(treaties)
+    assert treaties.count("<tr>") - 1 == 50  # the header row, then fifty
+    assert "treaties_page=2#treaties" in html
+    assert "page 1 of 3" in text(html)
+    seen = set()
+    for number in (1, 2, 3):
+        page = client.get(url, {"treaties_page": number}).content.decode()
+        seen.update(re.findall(r'href="/treaties/(bulk-\d+)/"', element(page, "treaties")))
+    assert len(seen) == 120
+    # Each kind keeps its own page: the figures stay on their first.
+    second = client.get(url, {"treaties_page": 2}).content.decode()
+    assert "page 1 of 2" in text(second)
+    # A page number that is not one is the first (or the last), never an error.
+    assert client.get(url, {"treaties_page": "x"}).status_code == 200
+    assert client.get(url, {"treaties_page": "999"}).status_code == 200
