@@ -84,11 +84,32 @@ class CountryCodeFilter(django_filters.CharFilter):
     field_class = CountryCodeField
 
 
+# Up to this many treaties, the treaty filter is a list to pick from; beyond, a text box
+# for the treaty's slug, so a list page's size does not grow with the number of treaties.
+TREATY_SELECT_LIMIT = 100
+
+
+class TreatySelect(forms.Select):
+    """A <select> of the treaties while they are few, a text box for the slug once they are
+    many. Either way one query, reading at most TREATY_SELECT_LIMIT + 1 treaties."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = self.choices  # the field's ModelChoiceIterator
+        treaties = list(choices.queryset[: TREATY_SELECT_LIMIT + 1])
+        if len(treaties) > TREATY_SELECT_LIMIT:
+            text = forms.TextInput(attrs={**self.attrs, "placeholder": _("slug, e.g. npt")})
+            return text.render(name, value, attrs, renderer)
+        empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+        self.choices = [*empty, *(choices.choice(treaty) for treaty in treaties)]
+        return super().render(name, value, attrs, renderer)
+
+
 def treaty_choice_filter(field_name="treaty", **kwargs):
     return django_filters.ModelChoiceFilter(
         field_name=field_name,
         label=_("treaty"),
         queryset=Treaty.objects.all(),
+        widget=TreatySelect,
         to_field_name="slug",
         error_messages={
             "invalid_choice": _("There is no treaty with this slug (e.g. npt, ctbt, new-start).")
