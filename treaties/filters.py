@@ -6,10 +6,12 @@ answers with 400 and the form's message instead of quietly ignoring the filter.
 """
 
 import datetime
+from typing import cast
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -94,7 +96,7 @@ class TreatySelect(forms.Select):
     many. Either way one query, reading at most TREATY_SELECT_LIMIT + 1 treaties."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = self.choices  # the field's ModelChoiceIterator
+        choices = cast(ModelChoiceIterator, self.choices)  # set by the ModelChoiceField
         treaties = list(choices.queryset[: TREATY_SELECT_LIMIT + 1])
         if len(treaties) > TREATY_SELECT_LIMIT:
             text = forms.TextInput(attrs={**self.attrs, "placeholder": _("slug, e.g. npt")})
