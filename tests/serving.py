@@ -41,6 +41,21 @@ def production_env(**overrides):
     return env
 
 
+def wait_until_healthy(base, process, seconds):
+    """Wait for /healthz to answer; fail at once if the server process stopped."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped: {process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return
+        except OSError:  # urllib.error.URLError is one
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def gunicorn(**env_overrides):
     """gunicorn on a free port; yields its base URL once /healthz answers."""
@@ -56,17 +71,7 @@ def gunicorn(**env_overrides):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {process.stderr.read()}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except (OSError, urllib.error.URLError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_healthy(base, process, seconds=30)
         yield base
     finally:
         process.terminate()

@@ -5,13 +5,17 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.serving import PRODUCTION_KEY, fetch, free_port, production_env
+from tests.serving import (
+    PRODUCTION_KEY,
+    fetch,
+    free_port,
+    production_env,
+    wait_until_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,15 +173,7 @@ def test_make_serve_runs_the_site_in_production_mode(tmp_path):
     server = make_serve(env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, server.communicate()[1]
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "make serve did not come up"
-                time.sleep(0.5)
+        wait_until_healthy(base, server, seconds=180)
         # Plain HTTP is sent to HTTPS ...
         status, headers, _body, _seconds = fetch(f"{base}/treaties/")
         assert status == 301 and headers["Location"].startswith("https://")
