@@ -40,7 +40,8 @@ serve: $(VENV)/.installed
 	    echo "make serve runs the site in production mode and needs:" >&2; \
 	    echo "  SECRET_KEY=<at least 50 random characters, kept secret>" >&2; \
 	    echo "  ALLOWED_HOSTS=<the site's host names, comma-separated>" >&2; \
-	    echo "and usually DATABASE_URL=postgres://… (an SQLite file otherwise);" >&2; \
+	    echo "and usually DATABASE_URL=postgres://… (an SQLite file otherwise)" >&2; \
+	    echo "and CACHE_URL=redis://… (the page cache every server shares; or PAGE_CACHE=False);" >&2; \
 	    echo "it expects an HTTPS proxy in front (SECURE_SSL_REDIRECT=False to try it over HTTP)." >&2; \
 	    exit 2; \
 	fi

@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.QueryLanguageMiddleware",
+    # Anonymous public pages from the cache: after the language is known, before what a
+    # stored page does not need.
+    "core.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,6 +182,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _db_options.setdefault("timeout", DATABASE_CONNECT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url):
+    """CACHE_URL: `redis://host:port/db` (or `rediss://`, `unix://`) for Redis, shared by every
+    app server and command; `locmem://` (the default) for this process's memory; `dummy://`
+    for none."""
+    if not url or url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url[len("locmem://") :] or "treaty-tracker",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A Redis that is down or silent costs a reader at most a second: the page is
+            # then rendered without the cache (core/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, locmem:// or dummy://, not {url!r}"
+    )
+
+
+# The page cache (core/cache.py): anonymous readers' public pages, exact to the last change.
+# In production every app server and every command (imports, refresh_statuses by cron,
+# restore) must share one cache, Redis: `check --deploy` refuses the local-memory default
+# there unless PAGE_CACHE=False.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "treaty-tracker")
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

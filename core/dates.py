@@ -28,6 +28,9 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+PRECISIONS = frozenset(Precision.values)
+
+
 @dataclass(frozen=True, order=False)
 class PartialDate:
     """A date known to a day, a month or a year."""
@@ -36,7 +39,7 @@ class PartialDate:
     precision: str = Precision.DAY
 
     def __post_init__(self) -> None:
-        if self.precision not in Precision.values:
+        if self.precision not in PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
         object.__setattr__(self, "value", truncate(self.value, self.precision))
 

@@ -24,6 +24,8 @@ class ReadOnlyMixin:
     """Public pages only read: anything but GET and HEAD is refused with 405."""
 
     http_method_names: Sequence[str] = ["get", "head", "options"]
+    # An anonymous reader's page may be stored by the page cache (core/cache.py).
+    page_cache = True
 
     def http_method_not_allowed(
         self, request: HttpRequest, *args: Any, **kwargs: Any

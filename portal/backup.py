@@ -40,6 +40,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Prefetch
 from django.test.utils import override_settings
 
+from core.cache import content_changed
 from core.editors import EDITORS_GROUP
 
 ARCHIVE_PREFIX = "treaty-tracker-"
@@ -384,10 +385,15 @@ def restore_archive(path, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None):
         raise CommandError("restore runs its own transaction; it cannot run inside another.")
     try:
         if connection.vendor == "sqlite":
-            return _restore_sqlite(path, using, expected, verbosity=verbosity, stdout=stdout)
-        return _restore_in_one_transaction(
-            path, using, expected, verbosity=verbosity, stdout=stdout
-        )
+            result = _restore_sqlite(path, using, expected, verbosity=verbosity, stdout=stdout)
+        else:
+            result = _restore_in_one_transaction(
+                path, using, expected, verbosity=verbosity, stdout=stdout
+            )
+        # A SQLite file moved into place was written through another name: stored pages
+        # are out of date now, not when its rows were loaded.
+        content_changed()
+        return result
     except BaseException:
         # Content type ids cached while migrating may belong to rows that were rolled back.
         ContentType.objects.clear_cache()

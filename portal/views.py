@@ -241,6 +241,7 @@ class ReviewView(ReadOnlyMixin, TemplateView):
     only (`core.editors.is_editor`), not for every staff account."""
 
     template_name = "portal/review.html"
+    page_cache = False  # for editors, who are never served from the page cache anyway
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

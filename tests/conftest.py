@@ -41,6 +41,15 @@ def _english(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page stored by an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def source(db):
     return factories.SourceFactory()

@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,9 @@ def production_env(**overrides):
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         WEB_CONCURRENCY="2",
+        # Production shares one cache between its servers (`check --deploy` requires it).
+        CACHE_URL="redis://127.0.0.1:6379/0",
+        CACHE_KEY_PREFIX=f"tests-{uuid.uuid4().hex}",
     )
     env.update(overrides)
     return env
@@ -135,3 +139,16 @@ def silent_server():
         for connection in held:
             connection.close()
         listener.close()
+
+
+def collect_static(directory):
+    """The static files as production serves them (hashed names, a manifest), collected into
+    `directory`; pass STATIC_ROOT=directory to gunicorn()."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=production_env(STATIC_ROOT=str(directory), DATABASE_URL="sqlite:///:memory:"),
+        check=True,
+        capture_output=True,
+    )
+    return str(directory)

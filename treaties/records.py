@@ -6,10 +6,11 @@ many participations at once and applies it, for a day in the past or the future.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -67,24 +68,40 @@ def counts_on_days(
     by_participation: Mapping[int, Sequence[TreatyAction]],
     days: Iterable[datetime.date],
 ) -> dict[datetime.date, dict[str, int]]:
-    """{day: records_held counts on that day} from participations and their acts in hand."""
-    return {
-        day: count_statuses(
-            participations,
-            {
-                p.pk: derive_status(treaty, by_participation.get(p.pk, ()), day)
-                for p in participations
-            },
-            signed={
-                pk
-                for pk, acts in by_participation.items()
-                if any(
-                    a.action_type == ActionType.SIGNATURE and a.takes_effect <= day for a in acts
-                )
-            },
-        )
-        for day in sorted(set(days))
+    """{day: records_held counts on that day} from participations and their acts in hand.
+
+    A participation's status on a day depends only on which of its acts are in effect (a
+    set that only grows with the day, so its size names it) and on whether the treaty is in
+    force or expired that day: each status is derived once per such state, not once per day.
+    """
+    effects = {pk: sorted(a.takes_effect for a in acts) for pk, acts in by_participation.items()}
+    first_signature = {
+        pk: min(signatures)
+        for pk, acts in by_participation.items()
+        if (signatures := [a.takes_effect for a in acts if a.action_type == ActionType.SIGNATURE])
     }
+    rows = [_Counted(p.pk, p.required_for_entry_into_force) for p in participations]
+    derived: dict[tuple[int, int, bool, bool], ParticipationStatus] = {}
+    counts = {}
+    for day in sorted(set(days)):
+        treaty_state = (treaty.in_force_on(day), treaty.has_expired(day))
+        statuses = {}
+        for pk, _required in rows:
+            key = (pk, bisect.bisect_right(effects.get(pk, ()), day), *treaty_state)
+            status = derived.get(key)
+            if status is None:
+                status = derived[key] = derive_status(treaty, by_participation.get(pk, ()), day)
+            statuses[pk] = status
+        signed = {pk for pk, first in first_signature.items() if first <= day}
+        counts[day] = count_statuses(rows, statuses, signed=signed)
+    return counts
+
+
+class _Counted(NamedTuple):
+    """What `count_statuses` reads of a participation."""
+
+    pk: int
+    required_for_entry_into_force: bool
 
 
 def refresh_statuses_after_seed(saved: Mapping[type, Collection[Any]] | None = None) -> None:
@@ -99,9 +116,11 @@ def refresh_statuses_after_seed(saved: Mapping[type, Collection[Any]] | None = N
         participations_query = participations_query.filter(
             Q(pk__in=saved.get(Participation, ()))
             | Q(treaty__in=saved.get(Treaty, ()))
-            | Q(pk__in=TreatyAction.objects.filter(pk__in=saved.get(TreatyAction, ())).values(
-                "participation"
-            ))
+            | Q(
+                pk__in=TreatyAction.objects.filter(pk__in=saved.get(TreatyAction, ())).values(
+                    "participation"
+                )
+            )
         )
     participations = list(participations_query)
     statuses = statuses_by_participation(participations, today())

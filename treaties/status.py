@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -100,8 +100,17 @@ def derive_status(
     return status
 
 
+class Countable(Protocol):
+    """What `count_statuses` reads of a participation."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def required_for_entry_into_force(self) -> bool: ...
+
+
 def count_statuses(
-    participations: Iterable[Participation],
+    participations: Iterable[Countable],
     statuses: Mapping[int, str],
     signed: Collection[int] = frozenset(),
 ) -> dict[str, int]:

@@ -45,6 +45,7 @@ PRODUCTION = {
     "SECRET_KEY": PRODUCTION_KEY,
     "ALLOWED_HOSTS": "treaties.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -77,6 +78,14 @@ def test_production_mode_passes_the_deployment_checks():
     result = run_check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_mode_needs_a_shared_cache_for_its_pages():
+    without = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = run_check(without, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "core.E010" in result.stderr and "CACHE_URL=redis://" in result.stderr
+    assert run_check({**without, "PAGE_CACHE": "False"}, "--deploy").returncode == 0
 
 
 def production_settings(**env):
