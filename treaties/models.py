@@ -703,6 +703,9 @@ class ReportedFigureQuerySet(models.QuerySet["ReportedFigure"]):
     def for_country(self, country: Country) -> Self:
         return self.filter(country=country)
 
+    def for_country_code(self, code: str) -> Self:
+        return self.filter(country__code=code.upper())
+
     def stale(self, years: int = STALE_AFTER_YEARS, on: datetime.date | None = None) -> Self:
         """Figures stated more than `years` years before `on` (today), counted from the end
         of a partial date's period, as the age shown beside it is."""
