@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.views import DASHBOARD_TREATIES
+from portal.views import DASHBOARD_TREATIES, REVIEW_EXAMPLES
 from tests.factories import (
     CountryFactory,
     ParticipationFactory,
@@ -208,6 +208,17 @@ def test_home_counts_every_treaty_by_the_status_a_reader_sees(client):
     for status, count in counts.items():
         listed = client.get(reverse("treaties:treaty-list"), {"status": status})
         assert re.search(rf"(?<!\d){count} treat(y|ies)\b", text(listed.content.decode()))
+
+
+def test_the_editors_banner_lists_the_first_treaties_past_expiry_and_says_how_many(
+    admin_client,
+):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    bulk_treaties(REVIEW_EXAMPLES + 2, expires_on=past, expires_precision="day")
+    banner = element(admin_client.get(HOME).content.decode(), "status-review")
+    assert banner.count('class="needs-review"') == REVIEW_EXAMPLES
+    assert f"The first {REVIEW_EXAMPLES} of {REVIEW_EXAMPLES + 2} are listed" in text(banner)
+    assert 'href="/review/#expired-treaties"' in banner
 
 
 def test_home_shows_the_figures_of_the_treaties_it_lists_only(client):
