@@ -11,23 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from core.queries import first_with_total
 from core.registry import ReviewCheck, site
 
 UNSOURCED_KEY = "unsourced"
-
-
-def first_with_total(queryset: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
-    """(the first `limit` rows, how many rows there are in all) in one query.
-
-    The total rides on each row as a window count, so a list of examples and its exact
-    count cost one query instead of two; no row means a total of nought.
-    """
-    rows = list(queryset.annotate(review_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].review_total if rows else 0)
 
 
 def admin_list_url(model: type[Model], **query: str) -> str:

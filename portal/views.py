@@ -7,6 +7,7 @@ front page is about them.
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
@@ -32,21 +33,28 @@ REVIEW_EXAMPLES = 10
 # The review page lists every item up to this many per check, then links to the admin list.
 REVIEW_PAGE_LIMIT = 500
 RECENT_EVENTS = 10
+# Treaties the dashboard shows one by one, first by display order; the rest are counted.
+DASHBOARD_TREATIES = 12
 # Facts of one kind shown at a time on a source's page.
 FACTS_PER_PAGE = 50
 EXPIRED_TREATIES_CHECK = "expired-treaties"
 
 
 class HomeView(ReadOnlyMixin, TemplateView):
-    """Each treaty's status and key figures, recent events, and facts needing review."""
+    """The first treaties' status and key figures, every treaty counted by status, recent
+    events, and facts needing review: a page of the same size whatever the records hold."""
 
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        treaties = list(Treaty.objects.select_related("source"))
+        # The first treaties by display order (the seed's all fit); the rest are counted by
+        # status and listed on the treaties page, so the page keeps its size at any scale.
+        treaties = list(Treaty.objects.select_related("source")[:DASHBOARD_TREATIES])
+        status_counts = Treaty.objects.effective_status_counts()
+        treaty_list_url = reverse("treaties:treaty-list")
         figures = (
-            ReportedFigure.objects.filter(treaty__isnull=False)
+            ReportedFigure.objects.filter(treaty__in=[treaty.pk for treaty in treaties])
             .select_related("source", "country")
             .order_by("treaty_id", "metric", F("as_of_on").desc(nulls_last=True), "pk")
         )
@@ -55,12 +63,24 @@ class HomeView(ReadOnlyMixin, TemplateView):
             # For the template only (`treaty.key_figures`); the model has no such attribute.
             setattr(treaty, "key_figures", key_figures.get(treaty.pk, []))  # noqa: B010
         results = review(REVIEW_EXAMPLES, dashboard=True)
+        # Editors see a banner for a treaty whose stored status has fallen behind.
+        expired = next((result for result in results if result.key == EXPIRED_TREATIES_CHECK), None)
         context.update(
             treaties=treaties,
-            # Editors see a banner for a treaty whose stored status has fallen behind.
-            status_review=next(
-                (result.rows for result in results if result.key == EXPIRED_TREATIES_CHECK), []
-            ),
+            treaty_total=sum(status_counts.values()),
+            treaty_statuses=[
+                {
+                    "value": status.value,
+                    "label": status.label,
+                    "count": status_counts[status.value],
+                    "url": f"{treaty_list_url}?{urlencode({'status': status.value})}",
+                }
+                for status in Treaty.Status
+                if status_counts.get(status.value)
+            ],
+            treaty_list_url=treaty_list_url,
+            status_review=expired.rows if expired else [],
+            status_review_count=expired.count if expired else 0,
             recent_events=list(
                 TreatyEvent.objects.recent()
                 .select_related("treaty", "source")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import YearFilter
 from core.models import Source
 from core.sorting import SortFilter, SortOrder, choice_order, localized_order, partial_date_order
+from treaties.filters import TreatySelect
 from treaties.models import Treaty
 
 from .models import Footnote, Recommendation, RecommendationStatus, RecommendationUpdate
@@ -69,6 +70,8 @@ def treaty_filter(method):
     return django_filters.ModelChoiceFilter(
         label=_("related treaty"),
         queryset=Treaty.objects.all(),
+        # A text box for the slug once the treaties are many (as on the treaties' lists).
+        widget=TreatySelect,
         to_field_name="slug",
         method=method,
         error_messages={

@@ -377,8 +377,12 @@ class TreatyActionFilter(django_filters.FilterSet):
 
 class ReportedFigureFilter(django_filters.FilterSet):
     treaty = treaty_choice_filter()
+    country = CountryCodeFilter(label=_("country (ISO code)"), method="by_country")
     metric = django_filters.ChoiceFilter(label=_("metric"), choices=Metric.choices)
 
     class Meta:
         model = ReportedFigure
-        fields = ["treaty", "metric"]
+        fields = ["treaty", "country", "metric"]
+
+    def by_country(self, queryset, name, value):
+        return queryset.for_country_code(value)

@@ -80,6 +80,26 @@ class TreatyQuerySet(models.QuerySet["Treaty"]):
             return self.filter(status=status)
         return self.filter(status=status).exclude(expires_on__lt=on)
 
+    def effective_status_counts(self, on: datetime.date | None = None) -> dict[str, int]:
+        """{status a reader sees: number of treaties} in one query, counted as
+        `with_effective_status` filters: a treaty past its expiry counts as expired."""
+        on = on or today()
+        shown = models.Case(
+            models.When(
+                Q(expires_on__lt=on) & ~Q(status=TreatyStatus.TERMINATED),
+                then=models.Value(TreatyStatus.EXPIRED.value),
+            ),
+            default=models.F("status"),
+            output_field=models.CharField(),
+        )
+        rows = (
+            self.order_by()
+            .annotate(shown_status=shown)
+            .values("shown_status")
+            .annotate(count=Count("pk"))
+        )
+        return {row["shown_status"]: row["count"] for row in rows}
+
     def search(self, text: str | None) -> Self:
         """Treaties whose slug or any of their names contain `text` (any case)."""
         text = (text or "").strip()
@@ -702,6 +722,9 @@ class ReportedFigureQuerySet(models.QuerySet["ReportedFigure"]):
 
     def for_country(self, country: Country) -> Self:
         return self.filter(country=country)
+
+    def for_country_code(self, code: str) -> Self:
+        return self.filter(country__code=code.upper())
 
     def stale(self, years: int = STALE_AFTER_YEARS, on: datetime.date | None = None) -> Self:
         """Figures stated more than `years` years before `on` (today), counted from the end

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 from django_countries.fields import Country as CountryCode
 
@@ -70,14 +70,20 @@ def treaty_records(treaty: Treaty) -> list[Participation]:
     return participations
 
 
-def country_records(country: Country) -> list[Participation]:
-    """Every participation of `country` with its treaty, source and acts in order: 2 queries."""
-    return list(
+def country_participations(country: Country) -> QuerySet[Participation]:
+    """The participations of `country` in the order of its page (treaties by display order),
+    each with its treaty, source and acts in order: 2 queries for any slice of them."""
+    return (
         Participation.objects.for_country(country)
         .select_related("treaty", "source")
         .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
         .order_by(*stable_order(Participation, "treaty__display_order", "treaty__slug", "pk"))
     )
+
+
+def country_records(country: Country) -> list[Participation]:
+    """Every participation of `country` with its treaty, source and acts in order: 2 queries."""
+    return list(country_participations(country))
 
 
 def decisive_act(actions: Iterable[TreatyAction], day: datetime.date) -> TreatyAction | None:

@@ -17,6 +17,7 @@ from django.views.generic import DetailView
 from django_countries.fields import Country as CountryCode
 
 from core.models import Source
+from core.queries import first_with_total
 from core.views_base import PAGE_SIZE, BrowseView, CsvExportView, ReadOnlyMixin
 
 from .exports import (
@@ -51,12 +52,16 @@ from .models import (
 from .pictures import (
     ParticipationMatrixExport,
     country_matrix,
-    country_records,
+    country_participations,
     counts_over_time,
     status_map,
     treaty_records,
 )
 from .status import NO_ACT_RECORDED, ShownStatus, shown_status
+
+# Treaties a country's page lists at a time; its figures and events are capped at as many.
+COUNTRY_TREATIES_PER_PAGE = PAGE_SIZE
+COUNTRY_LIST_LIMIT = PAGE_SIZE
 
 
 def mark_after(actions, day):
@@ -317,20 +322,36 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        participations = country_records(country)
         as_of = self.as_of_filter.as_of_date
         invalid = self.as_of_filter.is_bound and not self.as_of_filter.is_valid()
         day = as_of or today()
-        matrix = [] if invalid else country_matrix(participations, day)
+        # A page of treaties at a time, in the order of the whole table (and of its CSV,
+        # which stays whole): a state may be party to thousands of agreements.
+        # Until a bad "as of" is corrected nothing is listed (the page answers 400).
+        page = (
+            Paginator([], COUNTRY_TREATIES_PER_PAGE).page(1)
+            if invalid
+            else paginate(self.request, country_participations(country), COUNTRY_TREATIES_PER_PAGE)
+        )
+        participations = list(page.object_list)
+        matrix = country_matrix(participations, day)
         for row in matrix:
             mark_after(row.participation.actions.all(), day)
         actions = actions_of(participations)
-        figures = list(ReportedFigure.objects.for_country(country).select_related("treaty"))
-        events = list(TreatyEvent.objects.involving(country).with_related().chronological())
+        figures, figure_total = first_with_total(
+            ReportedFigure.objects.for_country(country).select_related("treaty"),
+            COUNTRY_LIST_LIMIT,
+        )
+        # The latest events, shown oldest first as a timeline reads.
+        recent_events, event_total = first_with_total(
+            TreatyEvent.objects.involving(country).with_related().recent(), COUNTRY_LIST_LIMIT
+        )
+        events = recent_events[::-1]
         sources = source_map(
             participations, actions, figures, events, extra_ids=[country.posture_source_id]
         )
         matrix_query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
+        by_country = urlencode({"country": country.iso2})
         context.update(
             country=country,
             participations=participations,
@@ -338,22 +359,23 @@ class CountryDetailView(ReadOnlyMixin, DetailView):
             as_of=as_of,
             as_of_invalid=invalid,
             matrix=matrix,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
             matrix_export_url=reverse("treaties:country-matrix-export", args=[country.iso2])
             + matrix_query,
             figures=figures,
+            figure_total=figure_total,
             events=events,
+            event_total=event_total,
             sources=sources,
             posture_source=sources.get(country.posture_source_id),
             used_sources=sorted(sources.values(), key=lambda s: (s.loc("title"), s.pk)),
-            participation_export_url=reverse("treaties:participation-export")
-            + "?"
-            + urlencode({"country": country.iso2}),
-            action_export_url=reverse("treaties:action-export")
-            + "?"
-            + urlencode({"country": country.iso2}),
-            event_export_url=reverse("treaties:event-export")
-            + "?"
-            + urlencode({"country": country.iso2}),
+            participation_export_url=reverse("treaties:participation-export") + "?" + by_country,
+            action_export_url=reverse("treaties:action-export") + "?" + by_country,
+            figure_export_url=reverse("treaties:figure-export") + "?" + by_country,
+            event_export_url=reverse("treaties:event-export") + "?" + by_country,
+            event_list_url=reverse("treaties:event-list") + "?" + by_country,
         )
         return context
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.views import DASHBOARD_TREATIES, REVIEW_EXAMPLES
 from tests.factories import (
     CountryFactory,
     ParticipationFactory,
@@ -151,6 +152,83 @@ def test_home_lists_stale_figures_and_facts_without_a_source(client):
     assert fresh.display_value not in review
     assert "participations: 1 without a source" in review
     assert "Japan — NPT" in review
+
+
+# --- A summary, not a list of everything ------------------------------------------------
+
+
+def bulk_treaties(count, start=0, **fields):
+    return Treaty.objects.bulk_create(
+        Treaty(
+            slug=f"t-{n:04d}",
+            short_name_en=f"Treaty {n:04d}",
+            kind=Treaty.Kind.MULTILATERAL,
+            display_order=n,
+            **{"status": Treaty.Status.IN_FORCE, **fields},
+        )
+        for n in range(start, start + count)
+    )
+
+
+def test_home_lists_the_first_treaties_by_display_order_and_links_to_all(client):
+    shown = DASHBOARD_TREATIES
+    bulk_treaties(shown + 5)
+    html = client.get(HOME).content.decode()
+    rows = re.findall(r'<tr id="treaty-(t-\d{4})"', html)
+    assert rows == [f"t-{n:04d}" for n in range(shown)]
+    note = text(html[html.index('id="treaties-shown"') :].split("</p>")[0])
+    assert f"The first {shown} of {shown + 5} treaties by display order" in note
+    assert f'<a href="/treaties/">all {shown + 5} treaties</a>' in html
+
+
+def test_home_lists_every_treaty_and_no_note_while_they_are_few(client):
+    bulk_treaties(3)
+    html = client.get(HOME).content.decode()
+    assert re.findall(r'<tr id="treaty-(t-\d{4})"', html) == ["t-0000", "t-0001", "t-0002"]
+    assert 'id="treaties-shown"' not in html
+
+
+def test_home_counts_every_treaty_by_the_status_a_reader_sees(client):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    bulk_treaties(20)
+    # Stored as in force but past their expiry: a reader sees them as expired.
+    bulk_treaties(4, start=20, expires_on=past, expires_precision="day")
+    bulk_treaties(3, start=30, status=Treaty.Status.PROPOSED)
+    # A terminated treaty stays terminated whatever its expiry date.
+    bulk_treaties(
+        1, start=40, status=Treaty.Status.TERMINATED, expires_on=past, expires_precision="day"
+    )
+
+    table = client.get(HOME).content.decode().split('id="treaty-status-counts"')[1]
+    table = table.split("</table>")[0]
+    counts = dict(re.findall(r'<a href="/treaties/\?status=(\w+)">(\d+)</a>', table))
+    assert counts == {"in_force": "20", "expired": "4", "proposed": "3", "terminated": "1"}
+    assert '<a href="/treaties/">28</a>' in table
+    # Each count is the length of the list it links to.
+    for status, count in counts.items():
+        listed = client.get(reverse("treaties:treaty-list"), {"status": status})
+        assert re.search(rf"(?<!\d){count} treat(y|ies)\b", text(listed.content.decode()))
+
+
+def test_the_editors_banner_lists_the_first_treaties_past_expiry_and_says_how_many(
+    admin_client,
+):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    bulk_treaties(REVIEW_EXAMPLES + 2, expires_on=past, expires_precision="day")
+    banner = element(admin_client.get(HOME).content.decode(), "status-review")
+    assert banner.count('class="needs-review"') == REVIEW_EXAMPLES
+    assert f"The first {REVIEW_EXAMPLES} of {REVIEW_EXAMPLES + 2} are listed" in text(banner)
+    assert 'href="/review/#expired-treaties"' in banner
+
+
+def test_home_shows_the_figures_of_the_treaties_it_lists_only(client):
+    treaties = bulk_treaties(DASHBOARD_TREATIES + 1)
+    today = timezone.localdate()
+    ReportedFigureFactory(treaty=treaties[0], value=4321, as_of_on=today)
+    ReportedFigureFactory(treaty=treaties[-1], value=8765, as_of_on=today)
+    html = client.get(HOME).content.decode()
+    assert "4,321" in element(html, "treaty-t-0000")
+    assert "8,765" not in html
 
 
 # --- Public pages only read --------------------------------------------------------------

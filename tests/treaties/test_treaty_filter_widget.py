@@ -11,7 +11,12 @@ from treaties.models import Treaty
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["treaties:participation-list", "treaties:country-list", "treaties:event-list"]
+PAGES = [
+    "treaties:participation-list",
+    "treaties:country-list",
+    "treaties:event-list",
+    "recommendations:recommendation-list",
+]
 
 
 def many_treaties(count):
