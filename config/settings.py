@@ -161,9 +161,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # for a locked file). DATABASE_STATEMENT_TIMEOUT bounds each statement on PostgreSQL, and
 # a transaction left idle is ended after DATABASE_IDLE_TIMEOUT. Seconds; 0 turns one off.
 # Management commands that legitimately run long (backup, restore, export_all) lift the
-# statement timeout for their own connection.
+# statement timeout for their own connection. A server that stops answering altogether
+# cannot enforce its statement timeout: a round trip still waiting DATABASE_STATEMENT_GRACE
+# seconds past it is ended on this side (core.database), its connection dropped.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+DATABASE_STATEMENT_GRACE = env_int("DATABASE_STATEMENT_GRACE", 5)
 DATABASE_IDLE_TIMEOUT = env_int("DATABASE_IDLE_TIMEOUT", 60)
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
