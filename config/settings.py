@@ -146,10 +146,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite file by default so a new user needs no server; DATABASE_URL switches every
 # command and the test suite (postgres://... or sqlite:///...).
+# Each server thread keeps its connection for CONN_MAX_AGE seconds rather than opening one
+# per request; a kept connection is checked before a request uses it (CONN_HEALTH_CHECKS),
+# so one the server closed meanwhile is replaced instead of failing the request.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
