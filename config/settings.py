@@ -156,6 +156,8 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Writes (the admin, imports, restores) run in one transaction per request; the public
+# pages, which only read, are exempt (core.views_base.ReadOnlyMixin).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 # A database that is down, silent or stuck answers within seconds, never a hang: the
