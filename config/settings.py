@@ -146,12 +146,18 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite file by default so a new user needs no server; DATABASE_URL switches every
 # command and the test suite (postgres://... or sqlite:///...).
+# Each server thread keeps its connection for CONN_MAX_AGE seconds rather than opening one
+# per request; a kept connection is checked before a request uses it (CONN_HEALTH_CHECKS),
+# so one the server closed meanwhile is replaced instead of failing the request.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+# Writes (the admin, imports, restores) run in one transaction per request; the public
+# pages, which only read, are exempt (core.views_base.ReadOnlyMixin).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 # A database that is down, silent or stuck answers within seconds, never a hang: the
@@ -161,9 +167,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # for a locked file). DATABASE_STATEMENT_TIMEOUT bounds each statement on PostgreSQL, and
 # a transaction left idle is ended after DATABASE_IDLE_TIMEOUT. Seconds; 0 turns one off.
 # Management commands that legitimately run long (backup, restore, export_all) lift the
-# statement timeout for their own connection.
+# statement timeout for their own connection. A server that stops answering altogether
+# cannot enforce its statement timeout: a round trip still waiting DATABASE_STATEMENT_GRACE
+# seconds past it is ended on this side (core.database), its connection dropped.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+DATABASE_STATEMENT_GRACE = env_int("DATABASE_STATEMENT_GRACE", 5)
 DATABASE_IDLE_TIMEOUT = env_int("DATABASE_IDLE_TIMEOUT", 60)
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

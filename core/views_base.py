@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django_filters.views import FilterView
 
 if TYPE_CHECKING:
@@ -20,12 +22,18 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-class ReadOnlyMixin:
-    """Public pages only read: anything but GET and HEAD is refused with 405."""
+class ReadOnlyMixin(View):
+    """Public pages only read: anything but GET and HEAD is refused with 405, and no
+    transaction is opened for them (ATOMIC_REQUESTS is for the views that write): each
+    query runs on its own, with no BEGIN, SAVEPOINT or COMMIT around it."""
 
     http_method_names: Sequence[str] = ["get", "head", "options"]
     # An anonymous reader's page may be stored by the page cache (core/cache.py).
     page_cache = True
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
     def http_method_not_allowed(
         self, request: HttpRequest, *args: Any, **kwargs: Any

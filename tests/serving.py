@@ -3,6 +3,7 @@ production mode, in a process of its own, for tests that need the real server.""
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -152,3 +153,90 @@ def collect_static(directory):
         capture_output=True,
     )
     return str(directory)
+
+
+class FreezableProxy:
+    """A TCP proxy to `upstream` (host, port) that forwards both ways until frozen. Frozen,
+    it forwards nothing and closes nothing: every connection stays open and silent, the
+    way a server process that stopped or a network path that drops everything looks from
+    the client (its own kernel still acknowledges what is sent). New connections made
+    while frozen are accepted and held, never forwarded. `thaw()` forwards again."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self.port = self._listener.getsockname()[1]
+        self._forwarding = threading.Event()
+        self._forwarding.set()
+        self._gate = threading.Lock()
+        self._stop = threading.Event()
+        self._sockets = []
+        self._threads = []
+
+    def freeze(self):
+        with self._gate:
+            self._forwarding.clear()
+
+    def thaw(self):
+        self._forwarding.set()
+
+    def __enter__(self):
+        self._start(self._accept)
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._forwarding.set()
+        self._listener.close()
+        for sock in list(self._sockets):
+            with contextlib.suppress(OSError):
+                sock.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _start(self, target, *args):
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _accept(self):
+        self._listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._sockets.append(client)
+            if not self._forwarding.is_set():
+                continue  # held open, never answered
+            server = socket.create_connection(self.upstream)
+            self._sockets.append(server)
+            self._start(self._pump, client, server)
+            self._start(self._pump, server, client)
+
+    def _pump(self, source, target):
+        while not self._stop.is_set():
+            try:
+                readable, _, _ = select.select([source], [], [], 0.05)
+            except (OSError, ValueError):  # ValueError: closed by __exit__
+                return
+            if not readable:
+                continue
+            # Under the gate: once freeze() has returned, not another byte passes.
+            with self._gate:
+                frozen = not self._forwarding.is_set()
+                if not frozen:
+                    try:
+                        data = source.recv(65536)
+                        if not data:
+                            target.shutdown(socket.SHUT_WR)
+                            return
+                        target.sendall(data)
+                    except OSError:
+                        return
+            if frozen:
+                time.sleep(0.05)

@@ -95,7 +95,10 @@ def production_settings(**env):
         "print(json.dumps({k: getattr(s, k, None) for k in ["
         "'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', "
         "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
-        "'LANGUAGE_COOKIE_SECURE']} | {'DB_OPTIONS': s.DATABASES['default']['OPTIONS']}))"
+        "'LANGUAGE_COOKIE_SECURE', 'DATABASE_STATEMENT_GRACE']} | "
+        "{'DB_OPTIONS': s.DATABASES['default']['OPTIONS'], "
+        "'DB_KEPT': [s.DATABASES['default'][k] for k in "
+        "('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'ATOMIC_REQUESTS')]}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -140,6 +143,20 @@ def test_the_database_timeouts_reach_the_connection_options():
     options = values["DB_OPTIONS"]
     assert options["connect_timeout"] == 3
     assert "-c statement_timeout=20000" in options["options"]
+
+
+def test_connections_are_kept_and_checked_unless_the_environment_says_otherwise():
+    values = production_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/treaty_tracker")
+    assert values["DB_KEPT"] == [60, True, True]
+    assert values["DATABASE_STATEMENT_GRACE"] == 5
+    values = production_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/treaty_tracker",
+        CONN_MAX_AGE="0",
+        CONN_HEALTH_CHECKS="False",
+        DATABASE_STATEMENT_GRACE="2",
+    )
+    assert values["DB_KEPT"] == [0, False, True]
+    assert values["DATABASE_STATEMENT_GRACE"] == 2
 
 
 def test_a_bad_timeout_is_refused():
