@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -26,7 +26,8 @@ from core.dates import (
     years_before,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance, Versioned
+from core.models import Provenance, Versioned, unsourced_index
+from core.sorting import code_points
 
 from .choices import (
     RATIFIED_STATUSES,
@@ -180,6 +181,12 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
         ordering = ["display_order", "slug"]
         verbose_name = _("treaty")
         verbose_name_plural = _("treaties")
+        indexes = [
+            # The order of every list of treaties, and of participations (treaty, then
+            # country): slugs compared by code point, as `core.sorting.stable_order` does.
+            models.Index(F("display_order"), code_points("slug"), name="treaty_list_order"),
+            unsourced_index("treaty_unsourced"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=TreatyKind.values), name="treaty_kind_valid"
@@ -539,6 +546,7 @@ class Participation(LocalizedMixin, Versioned, Provenance):
         ordering = ["treaty__display_order", "country__code"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
+        indexes = [unsourced_index("participation_unsourced")]
         constraints = [
             models.UniqueConstraint(
                 fields=["treaty", "country"], name="participation_unique_treaty_country"
@@ -629,6 +637,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         ordering = ["date_on", "pk"]
         verbose_name = _("treaty action")
         verbose_name_plural = _("treaty actions")
+        indexes = [unsourced_index("treatyaction_unsourced")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(action_type__in=ActionType.values), name="treatyaction_type_valid"
@@ -773,6 +782,7 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
         ordering = ["treaty__display_order", "metric", "-as_of_on", "pk"]
         verbose_name = _("reported figure")
         verbose_name_plural = _("reported figures")
+        indexes = [unsourced_index("reportedfigure_unsourced")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(metric__in=Metric.values),
@@ -904,6 +914,11 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
         ordering = ["date_on", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        indexes = [
+            # The timeline's order (`TreatyEventExport.ordering`).
+            models.Index(fields=["date_on", "id"], name="treatyevent_date_order"),
+            unsourced_index("treatyevent_unsourced"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=EventKind.values), name="treatyevent_kind_valid"
