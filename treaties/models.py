@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -65,9 +66,7 @@ class TreatyQuerySet(models.QuerySet["Treaty"]):
         return self.expired(on).exclude(status=Treaty.Status.EXPIRED)
 
     def with_participation_counts(self) -> Self:
-        return self.annotate(
-            participation_count=Count("participations", distinct=True),
-        )
+        return self.annotate(participation_count=participations_of("treaty"))
 
     def with_effective_status(self, status: str, on: datetime.date | None = None) -> Self:
         """Treaties a reader sees with `status`: a treaty past its expiry counts as expired."""
@@ -93,6 +92,24 @@ class TreatyQuerySet(models.QuerySet["Treaty"]):
             | Q(name_en__icontains=text)
             | Q(name_ja__icontains=text)
         )
+
+
+def participations_of(field: str) -> Coalesce:
+    """The number of participations whose `field` ("treaty" or "country") is the outer row.
+
+    Counted row by row in a subquery, so a list page counts for its own rows only (after
+    LIMIT), never for the whole table; and without DISTINCT: the unique (treaty, country)
+    key already makes each participation of a country a different treaty, and each of a
+    treaty a different country.
+    """
+    counted = (
+        Participation.objects.filter(**{field: models.OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(rows=Count("*"))  # not a column: an index of `field` alone answers it
+        .values("rows")
+    )
+    return Coalesce(models.Subquery(counted), 0, output_field=models.IntegerField())
 
 
 class TreatyKind(models.TextChoices):
@@ -277,7 +294,7 @@ class CountryQuerySet(models.QuerySet["Country"]):
         return self.filter(can_join_treaties=True)
 
     def with_treaty_counts(self) -> Self:
-        return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
+        return self.annotate(treaty_count=participations_of("country"))
 
     def without_participation_in(self, treaty: Treaty) -> Self:
         """Eligible states that hold no participation record for `treaty`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import BaseExpression
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,16 @@ from core.sorting import (
 )
 
 from .choices import ParticipationStatus
-from .models import Country, EventKind, Posture, Region, TreatyKind, TreatyStatus, today
+from .models import (
+    Country,
+    EventKind,
+    Posture,
+    Region,
+    TreatyKind,
+    TreatyStatus,
+    participations_of,
+    today,
+)
 
 
 def codes_in_name_order(language: str | None = None) -> list[str]:
@@ -73,7 +82,7 @@ TREATY_ORDERS = {
     "participations": SortOrder(
         _("participations recorded"),
         ["sort_participations", "display_order"],
-        prepare=lambda qs: qs.alias(sort_participations=Count("participations", distinct=True)),
+        prepare=lambda qs: qs.alias(sort_participations=participations_of("treaty")),
         descending_first=True,
     ),
 }
@@ -90,7 +99,7 @@ COUNTRY_ORDERS = {
     "treaties": SortOrder(
         _("treaties with a record"),
         ["sort_treaties", country_name_order()],
-        prepare=lambda qs: qs.alias(sort_treaties=Count("participations__treaty", distinct=True)),
+        prepare=lambda qs: qs.alias(sort_treaties=participations_of("country")),
         descending_first=True,
     ),
 }
