@@ -44,6 +44,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .dates import Precision
+from .paging import SegmentedRows
 
 if TYPE_CHECKING:
     from .registry import Label
@@ -63,13 +64,17 @@ class SortOrder:
 
     `prepare` adds what the terms need to a queryset (an annotation the list's queryset may
     not have, e.g. in the CSV export); `descending_first` makes a header's first click sort
-    newest or largest first.
+    newest or largest first. `segments`, for an order whose first term ranks a field of few
+    values (a country, a status), gives that field and its values in the first term's order:
+    a page then reads the rows of one value at a time (`core.paging.SegmentedRows`) rather
+    than sorting every row by the first term.
     """
 
     label: Label
     terms: Sequence[Term]
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
     descending_first: bool = False
+    segments: Callable[[], tuple[str, Sequence[Any]]] | None = None
 
 
 class CodePointOrder(Func):
@@ -319,6 +324,26 @@ class SortFilter(django_filters.Filter):
 
     def default_choice(self) -> SortChoice | None:
         return self.parse(self.default) if self.default else None
+
+    def segmented(self, qs: QuerySet[Any], value: str | None) -> SegmentedRows | None:
+        """`qs` in the order `value` names, as rows a page reads one segment at a time, where
+        that order has segments (None where it has not)."""
+        choice = self.parse(value)
+        if choice is None or self.orders[choice.key].segments is None:
+            return None
+        order = self.orders[choice.key]
+        assert order.segments is not None
+        field, values = order.segments()
+        # The segments stand for the first term; each is read in the order of the others.
+        rest = order_by_terms([*order.terms[1:], *self.unique], choice.descending, qs.model)
+        return SegmentedRows(
+            qs,
+            field,
+            list(reversed(values)) if choice.descending else list(values),
+            rest,
+            # `rank_by` ranks a value not listed after the listed ones.
+            others_first=choice.descending,
+        )
 
     def filter(self, qs: QuerySet[Any], value: str | None) -> QuerySet[Any]:
         choice = self.parse(value)

@@ -38,28 +38,42 @@ from .models import (
 )
 
 
-def codes_in_name_order(language: str | None = None) -> list[str]:
-    """The codes of the recorded countries in name order for `language` (one query): Japanese
-    by the reading of the name (by the name itself where no reading is recorded), English by
-    the name."""
+def countries_in_name_order(language: str | None = None) -> list[tuple[str, int]]:
+    """(code, id) of the recorded countries in name order for `language` (one query):
+    Japanese by the reading of the name (by the name itself where no reading is recorded),
+    English by the name."""
     language = (language or translation.get_language() or "ja")[:2]
-    readings = {
-        str(code): reading
-        for code, reading in Country.objects.order_by().values_list("code", "name_ja_reading")
-    }
+    rows = Country.objects.order_by().values_list("code", "pk", "name_ja_reading")
+    readings = {str(code): (pk, reading) for code, pk, reading in rows}
     with translation.override("ja" if language == "ja" else "en"):
         names = {code: str(countries.name(code)) for code in readings}
     keys: dict[str, tuple[str, ...]]
     if language == "ja":
-        keys = {code: japanese_key(readings[code] or names[code]) for code in readings}
+        keys = {code: japanese_key(readings[code][1] or names[code]) for code in readings}
     else:
         keys = {code: english_key(names[code]) for code in readings}
-    return sorted(readings, key=lambda code: (keys[code], code))
+    ordered = sorted(readings, key=lambda code: (keys[code], code))
+    return [(code, readings[code][0]) for code in ordered]
+
+
+def codes_in_name_order(language: str | None = None) -> list[str]:
+    """The codes of the recorded countries in name order for `language`."""
+    return [code for code, _pk in countries_in_name_order(language)]
 
 
 def country_name_order(code_field: str = "code") -> Callable[[], BaseExpression]:
     """A term: countries (through `code_field`) in name order for the reader's language."""
     return lambda: rank_by(code_field, codes_in_name_order())
+
+
+def participations_by_country() -> tuple[str, list[int]]:
+    """The segments of participations sorted by country: the countries' ids in name order."""
+    return "country_id", [pk for _code, pk in countries_in_name_order()]
+
+
+def participations_by_status() -> tuple[str, list[str]]:
+    """The segments of participations sorted by status: the statuses in declared order."""
+    return "status", list(ParticipationStatus.values)
 
 
 def effective_status_order() -> BaseExpression:
@@ -106,8 +120,14 @@ COUNTRY_ORDERS = {
 
 TREATY_POSITION = ["treaty__display_order", "treaty__slug"]
 
+# Each order reads an index of treaties in order, then each treaty's participations; a page
+# sorted by country or status reads one country's or status's rows at a time (`segments`).
 PARTICIPATION_ORDERS = {
-    "country": SortOrder(_("country"), [country_name_order("country__code"), *TREATY_POSITION]),
+    "country": SortOrder(
+        _("country"),
+        [country_name_order("country__code"), *TREATY_POSITION],
+        segments=participations_by_country,
+    ),
     "treaty": SortOrder(_("treaty"), [*TREATY_POSITION, country_name_order("country__code")]),
     "status": SortOrder(
         _("status"),
@@ -116,6 +136,7 @@ PARTICIPATION_ORDERS = {
             *TREATY_POSITION,
             country_name_order("country__code"),
         ],
+        segments=participations_by_status,
     ),
 }
 
