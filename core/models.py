@@ -174,6 +174,13 @@ class Provenance(models.Model):
         normalize_partial_dates(self, "as_of")
 
 
+def unsourced_index(name: str, field: str = "source") -> models.Index:
+    """An index of the rows that name no source, in key order: the editors' review counts
+    them and lists the first few reading those rows only, however many rows cite a source
+    (`core.registry.Facts.unsourced`)."""
+    return models.Index(fields=["id"], condition=models.Q(**{f"{field}__isnull": True}), name=name)
+
+
 class ChangeQuerySet(models.QuerySet["Change"]):
     def public(self) -> Self:
         return self.filter(public=True)

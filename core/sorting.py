@@ -44,6 +44,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .dates import Precision
+from .paging import SegmentedRows
 
 if TYPE_CHECKING:
     from .registry import Label
@@ -63,13 +64,17 @@ class SortOrder:
 
     `prepare` adds what the terms need to a queryset (an annotation the list's queryset may
     not have, e.g. in the CSV export); `descending_first` makes a header's first click sort
-    newest or largest first.
+    newest or largest first. `segments`, for an order whose first term ranks a field of few
+    values (a country, a status), gives that field and its values in the first term's order:
+    a page then reads the rows of one value at a time (`core.paging.SegmentedRows`) rather
+    than sorting every row by the first term.
     """
 
     label: Label
     terms: Sequence[Term]
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
     descending_first: bool = False
+    segments: Callable[[], tuple[str, Sequence[Any]]] | None = None
 
 
 class CodePointOrder(Func):
@@ -123,19 +128,45 @@ def order_by_terms(
     terms: Sequence[Term], descending: bool, model: type[Model] | None = None
 ) -> list[OrderBy]:
     """`order_by` arguments for `terms`, empty values last; with `model`, a term naming a
-    text column compares code points (`code_points`), so every database sorts it alike."""
+    text column compares code points (`code_points`), so every database sorts it alike.
+
+    A descending term on a column that is never empty (`never_null`) states no NULL
+    placement: "DESC NULLS LAST" would give the same rows, but PostgreSQL reads an index
+    backwards only for "DESC" (NULLS FIRST), so the reversed list would sort every row.
+    """
     ordering = []
     for term in terms:
         resolved = term() if callable(term) else term
         if isinstance(resolved, str):
             is_text = model is not None and _names_text_column(model, resolved)
             expression = code_points(resolved) if is_text else F(resolved)
+            if descending and model is not None and never_null(model, resolved):
+                ordering.append(expression.desc())
+                continue
         else:
             expression = resolved
         ordering.append(
             expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
         )
     return ordering
+
+
+def never_null(model: type[Model], path: str) -> bool:
+    """Whether the column a lookup path names holds a value in every row of `model`'s list:
+    a NOT NULL column reached through NOT NULL foreign keys only (no outer join)."""
+    names = path.split(LOOKUP_SEP)
+    for index, name in enumerate(names):
+        try:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # an annotation
+        if not isinstance(field, Field) or field.null:
+            return False
+        if index < len(names) - 1:
+            if not field.many_to_one or field.related_model is None:
+                return False
+            model = field.related_model
+    return True
 
 
 # Columns whose order depends on the database's collation unless compared by code point.
@@ -190,8 +221,9 @@ def stable_order(model: type[Model], *terms: str | BaseExpression) -> list[Order
 def order_problems(queryset: QuerySet[Any]) -> list[str]:
     """Why `queryset`'s order could differ between SQLite and PostgreSQL (empty: it cannot).
 
-    Every term must state where NULLs go, no term may compare text in the database's
-    collation, and the last term must be a unique key of the queryset's model.
+    Every term must state where NULLs go (unless its column is never empty), no term may
+    compare text in the database's collation, and the last term must be a unique key of the
+    queryset's model.
     """
     query = queryset.query
     terms = list(query.order_by) or (
@@ -206,7 +238,9 @@ def order_problems(queryset: QuerySet[Any]) -> list[str]:
             problems.append(f"{term!r}: a name, which leaves NULL placement to the database")
             resolved = None
             continue
-        if not (term.nulls_first or term.nulls_last):
+        if not (term.nulls_first or term.nulls_last) and not _names_never_null(
+            term.expression, queryset.model
+        ):
             problems.append(f"{term.expression!r}: NULL placement not stated")
         resolved = term.expression.resolve_expression(query.clone(), allow_joins=True)
         if not isinstance(resolved, CodePointOrder) and _is_text(resolved):
@@ -214,6 +248,13 @@ def order_problems(queryset: QuerySet[Any]) -> list[str]:
     if resolved is None or not _is_unique_key(resolved, queryset.model):
         problems.append(f"{terms[-1]!r}: the last term is not a unique key")
     return problems
+
+
+def _names_never_null(expression: Any, model: type[Model]) -> bool:
+    """A column (compared by code point or not) that is never empty: NULLs cannot move it."""
+    if isinstance(expression, CodePointOrder):
+        expression = expression.get_source_expressions()[0]
+    return isinstance(expression, F) and never_null(model, getattr(expression, "name", ""))
 
 
 def _is_text(expression: Any) -> bool:
@@ -283,6 +324,26 @@ class SortFilter(django_filters.Filter):
 
     def default_choice(self) -> SortChoice | None:
         return self.parse(self.default) if self.default else None
+
+    def segmented(self, qs: QuerySet[Any], value: str | None) -> SegmentedRows | None:
+        """`qs` in the order `value` names, as rows a page reads one segment at a time, where
+        that order has segments (None where it has not)."""
+        choice = self.parse(value)
+        if choice is None or self.orders[choice.key].segments is None:
+            return None
+        order = self.orders[choice.key]
+        assert order.segments is not None
+        field, values = order.segments()
+        # The segments stand for the first term; each is read in the order of the others.
+        rest = order_by_terms([*order.terms[1:], *self.unique], choice.descending, qs.model)
+        return SegmentedRows(
+            qs,
+            field,
+            list(reversed(values)) if choice.descending else list(values),
+            rest,
+            # `rank_by` ranks a value not listed after the listed ones.
+            others_first=choice.descending,
+        )
 
     def filter(self, qs: QuerySet[Any], value: str | None) -> QuerySet[Any]:
         choice = self.parse(value)

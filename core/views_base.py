@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
+
+from .paging import CappedPaginator, PageBeyondCap
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
@@ -42,16 +44,26 @@ class ReadOnlyMixin(View):
 
 
 class BrowseView(ReadOnlyMixin, FilterView):
-    """A FilterSet over a paginated list. Invalid filter input gives 400 and the form's errors."""
+    """A FilterSet over a paginated list. Invalid filter input gives 400 and the form's errors.
+
+    A list shows its first `core.paging.MAX_PAGES` pages; a page number past them sends the
+    reader to the last one shown, which says how to reach the rest (filters, the CSV).
+    """
 
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     strict = True
     # The list's CSV export, and any further CSVs drawn from the same rows: (label, url name).
     export_url_name: str | None = None
     extra_export_url_names: Sequence[tuple[Label, str]] = ()
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = super().get(request, *args, **kwargs)
+        try:
+            response = super().get(request, *args, **kwargs)
+        except PageBeyondCap as beyond:
+            query = request.GET.copy()
+            query["page"] = str(beyond.last)
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
         return response

@@ -16,7 +16,7 @@ from core.dates import (
     precision_field,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance, Versioned
+from core.models import Provenance, Versioned, unsourced_index
 
 _SluggedT = TypeVar("_SluggedT", bound=models.Model)
 
@@ -287,6 +287,7 @@ class Membership(LocalizedMixin, Versioned, Provenance):
         ordering = ["group", "order", "pk"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        indexes = [unsourced_index("membership_unsourced")]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "group", "role"], name="membership_unique_person_group_role"
@@ -414,6 +415,7 @@ class Session(LocalizedMixin, Versioned, Provenance):
         ordering = ["start_on", "pk"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        indexes = [unsourced_index("session_unsourced")]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "kind", "number"], name="session_unique_number_per_group"

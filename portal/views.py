@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,6 +19,7 @@ from core.editors import editor_required
 from core.exports import ChangeExport
 from core.filters import KIND_WORDS, ChangeFilter
 from core.models import Change, Source
+from core.paging import CappedPaginator
 from core.registry import site
 from core.views_base import BrowseView, CsvExportView, ReadOnlyMixin
 from treaties.figures import key_figures_by_treaty
@@ -108,7 +108,7 @@ class SourceDetailView(ReadOnlyMixin, DetailView):
             # million facts, and the page stays the same size whatever their number.
             queryset = facts.citing(source)
             ordering = [*(queryset.query.order_by or facts.model._meta.ordering or []), "pk"]
-            paginator = Paginator(queryset.order_by(*ordering), FACTS_PER_PAGE)
+            paginator = CappedPaginator(queryset.order_by(*ordering), FACTS_PER_PAGE)
             if not paginator.count:
                 continue
             parameter = f"{facts.key}_page"

@@ -17,7 +17,7 @@ from core.dates import (
     reaches,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance, Source, Versioned
+from core.models import Provenance, Source, Versioned, unsourced_index
 from people.models import Session
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ class Recommendation(LocalizedMixin, Versioned, Provenance):
         ordering = ["source__published_on", "source__slug", "number"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+        indexes = [unsourced_index("recommendation_unsourced")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "number"], name="recommendation_unique_number"

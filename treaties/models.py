@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -26,7 +27,8 @@ from core.dates import (
     years_before,
 )
 from core.i18n import LocalizedMixin
-from core.models import Provenance, Versioned
+from core.models import Provenance, Versioned, unsourced_index
+from core.sorting import code_points
 
 from .choices import (
     RATIFIED_STATUSES,
@@ -64,9 +66,7 @@ class TreatyQuerySet(models.QuerySet["Treaty"]):
         return self.expired(on).exclude(status=Treaty.Status.EXPIRED)
 
     def with_participation_counts(self) -> Self:
-        return self.annotate(
-            participation_count=Count("participations", distinct=True),
-        )
+        return self.annotate(participation_count=participations_of("treaty"))
 
     def with_effective_status(self, status: str, on: datetime.date | None = None) -> Self:
         """Treaties a reader sees with `status`: a treaty past its expiry counts as expired."""
@@ -112,6 +112,24 @@ class TreatyQuerySet(models.QuerySet["Treaty"]):
             | Q(name_en__icontains=text)
             | Q(name_ja__icontains=text)
         )
+
+
+def participations_of(field: str) -> Coalesce:
+    """The number of participations whose `field` ("treaty" or "country") is the outer row.
+
+    Counted row by row in a subquery, so a list page counts for its own rows only (after
+    LIMIT), never for the whole table; and without DISTINCT: the unique (treaty, country)
+    key already makes each participation of a country a different treaty, and each of a
+    treaty a different country.
+    """
+    counted = (
+        Participation.objects.filter(**{field: models.OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(rows=Count("*"))  # not a column: an index of `field` alone answers it
+        .values("rows")
+    )
+    return Coalesce(models.Subquery(counted), 0, output_field=models.IntegerField())
 
 
 class TreatyKind(models.TextChoices):
@@ -200,6 +218,12 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
         ordering = ["display_order", "slug"]
         verbose_name = _("treaty")
         verbose_name_plural = _("treaties")
+        indexes = [
+            # The order of every list of treaties, and of participations (treaty, then
+            # country): slugs compared by code point, as `core.sorting.stable_order` does.
+            models.Index(F("display_order"), code_points("slug"), name="treaty_list_order"),
+            unsourced_index("treaty_unsourced"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=TreatyKind.values), name="treaty_kind_valid"
@@ -290,7 +314,7 @@ class CountryQuerySet(models.QuerySet["Country"]):
         return self.filter(can_join_treaties=True)
 
     def with_treaty_counts(self) -> Self:
-        return self.annotate(treaty_count=Count("participations__treaty", distinct=True))
+        return self.annotate(treaty_count=participations_of("country"))
 
     def without_participation_in(self, treaty: Treaty) -> Self:
         """Eligible states that hold no participation record for `treaty`."""
@@ -559,6 +583,7 @@ class Participation(LocalizedMixin, Versioned, Provenance):
         ordering = ["treaty__display_order", "country__code"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
+        indexes = [unsourced_index("participation_unsourced")]
         constraints = [
             models.UniqueConstraint(
                 fields=["treaty", "country"], name="participation_unique_treaty_country"
@@ -649,6 +674,7 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         ordering = ["date_on", "pk"]
         verbose_name = _("treaty action")
         verbose_name_plural = _("treaty actions")
+        indexes = [unsourced_index("treatyaction_unsourced")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(action_type__in=ActionType.values), name="treatyaction_type_valid"
@@ -796,6 +822,7 @@ class ReportedFigure(LocalizedMixin, Versioned, Provenance):
         ordering = ["treaty__display_order", "metric", "-as_of_on", "pk"]
         verbose_name = _("reported figure")
         verbose_name_plural = _("reported figures")
+        indexes = [unsourced_index("reportedfigure_unsourced")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(metric__in=Metric.values),
@@ -927,6 +954,11 @@ class TreatyEvent(LocalizedMixin, Versioned, Provenance):
         ordering = ["date_on", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        indexes = [
+            # The timeline's order (`TreatyEventExport.ordering`).
+            models.Index(fields=["date_on", "id"], name="treatyevent_date_order"),
+            unsourced_index("treatyevent_unsourced"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=EventKind.values), name="treatyevent_kind_valid"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import BaseExpression
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -26,31 +26,54 @@ from core.sorting import (
 )
 
 from .choices import ParticipationStatus
-from .models import Country, EventKind, Posture, Region, TreatyKind, TreatyStatus, today
+from .models import (
+    Country,
+    EventKind,
+    Posture,
+    Region,
+    TreatyKind,
+    TreatyStatus,
+    participations_of,
+    today,
+)
 
 
-def codes_in_name_order(language: str | None = None) -> list[str]:
-    """The codes of the recorded countries in name order for `language` (one query): Japanese
-    by the reading of the name (by the name itself where no reading is recorded), English by
-    the name."""
+def countries_in_name_order(language: str | None = None) -> list[tuple[str, int]]:
+    """(code, id) of the recorded countries in name order for `language` (one query):
+    Japanese by the reading of the name (by the name itself where no reading is recorded),
+    English by the name."""
     language = (language or translation.get_language() or "ja")[:2]
-    readings = {
-        str(code): reading
-        for code, reading in Country.objects.order_by().values_list("code", "name_ja_reading")
-    }
+    rows = Country.objects.order_by().values_list("code", "pk", "name_ja_reading")
+    readings = {str(code): (pk, reading) for code, pk, reading in rows}
     with translation.override("ja" if language == "ja" else "en"):
         names = {code: str(countries.name(code)) for code in readings}
     keys: dict[str, tuple[str, ...]]
     if language == "ja":
-        keys = {code: japanese_key(readings[code] or names[code]) for code in readings}
+        keys = {code: japanese_key(readings[code][1] or names[code]) for code in readings}
     else:
         keys = {code: english_key(names[code]) for code in readings}
-    return sorted(readings, key=lambda code: (keys[code], code))
+    ordered = sorted(readings, key=lambda code: (keys[code], code))
+    return [(code, readings[code][0]) for code in ordered]
+
+
+def codes_in_name_order(language: str | None = None) -> list[str]:
+    """The codes of the recorded countries in name order for `language`."""
+    return [code for code, _pk in countries_in_name_order(language)]
 
 
 def country_name_order(code_field: str = "code") -> Callable[[], BaseExpression]:
     """A term: countries (through `code_field`) in name order for the reader's language."""
     return lambda: rank_by(code_field, codes_in_name_order())
+
+
+def participations_by_country() -> tuple[str, list[int]]:
+    """The segments of participations sorted by country: the countries' ids in name order."""
+    return "country_id", [pk for _code, pk in countries_in_name_order()]
+
+
+def participations_by_status() -> tuple[str, list[str]]:
+    """The segments of participations sorted by status: the statuses in declared order."""
+    return "status", list(ParticipationStatus.values)
 
 
 def effective_status_order() -> BaseExpression:
@@ -73,7 +96,7 @@ TREATY_ORDERS = {
     "participations": SortOrder(
         _("participations recorded"),
         ["sort_participations", "display_order"],
-        prepare=lambda qs: qs.alias(sort_participations=Count("participations", distinct=True)),
+        prepare=lambda qs: qs.alias(sort_participations=participations_of("treaty")),
         descending_first=True,
     ),
 }
@@ -90,15 +113,21 @@ COUNTRY_ORDERS = {
     "treaties": SortOrder(
         _("treaties with a record"),
         ["sort_treaties", country_name_order()],
-        prepare=lambda qs: qs.alias(sort_treaties=Count("participations__treaty", distinct=True)),
+        prepare=lambda qs: qs.alias(sort_treaties=participations_of("country")),
         descending_first=True,
     ),
 }
 
 TREATY_POSITION = ["treaty__display_order", "treaty__slug"]
 
+# Each order reads an index of treaties in order, then each treaty's participations; a page
+# sorted by country or status reads one country's or status's rows at a time (`segments`).
 PARTICIPATION_ORDERS = {
-    "country": SortOrder(_("country"), [country_name_order("country__code"), *TREATY_POSITION]),
+    "country": SortOrder(
+        _("country"),
+        [country_name_order("country__code"), *TREATY_POSITION],
+        segments=participations_by_country,
+    ),
     "treaty": SortOrder(_("treaty"), [*TREATY_POSITION, country_name_order("country__code")]),
     "status": SortOrder(
         _("status"),
@@ -107,6 +136,7 @@ PARTICIPATION_ORDERS = {
             *TREATY_POSITION,
             country_name_order("country__code"),
         ],
+        segments=participations_by_status,
     ),
 }
 

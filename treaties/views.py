@@ -423,6 +423,12 @@ class ParticipationListView(ParticipationBrowse, ListPage):
         # As of a day, statuses are computed for every matching row, then paginated.
         if self.filterset.as_of_date:
             queryset = self.filterset.rows_as_of(queryset)
+        elif self.filterset.is_bound and self.filterset.is_valid():
+            # Sorted by country or status: read a country's or a status's rows at a time.
+            sort = self.filterset.filters["sort"]
+            segmented = sort.segmented(queryset, self.filterset.form.cleaned_data.get("sort"))
+            if segmented is not None:
+                queryset = segmented
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
