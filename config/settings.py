@@ -109,8 +109,9 @@ MIDDLEWARE = [
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "core.middleware.QueryLanguageMiddleware",
+    # The language from the address (/en/…), never from a cookie: Django's LocaleMiddleware
+    # would add Vary: Accept-Language to every Japanese page, though none varies on it.
+    "core.middleware.UrlLanguageMiddleware",
     # Anonymous public pages from the cache: after the language is known, before what a
     # stored page does not need.
     "core.cache.PageCacheMiddleware",
@@ -237,9 +238,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The language a reader picks (by the `?lang=` links in the header) is kept in this cookie.
-LANGUAGE_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# Japanese at /…, English at /en/…: the address alone says the language (config/urls.py,
+# core.middleware.UrlLanguageMiddleware), so no language cookie is set or read.
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -352,7 +352,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_HTTPONLY = True
 # --- end of security headers and cookie flags ---------------------------------------------
 
 # Probes of the load balancer or orchestrator: /healthz (the process answers) and
@@ -369,7 +368,6 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
     # `check --deploy` warns about HSTS left off, its subdomains and preload; they are

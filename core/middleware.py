@@ -1,11 +1,12 @@
-"""The reader's language chosen by a link: `?lang=en` on any page.
+"""The language from the address alone, and the Permissions-Policy header.
 
-The language switch in every page's header is a pair of plain links that keep the reader
-on the same page with the same query, adding `lang=`. The chosen language is kept for
-the rest of the visit in Django's language cookie, which `LocaleMiddleware` reads on the
-next request. Because each language has its own address, the pages can name their
-alternates (`hreflang`) for search engines. An unknown `lang` value is ignored: the page
-is shown in the language the reader already had.
+`UrlLanguageMiddleware` takes the place of Django's `LocaleMiddleware`. The language is the
+one the path starts with (`/en/…`), or else the site's default (`LANGUAGE_CODE`, Japanese):
+never a cookie or the browser's Accept-Language, so no response varies on them, and no page
+sets a cookie to remember a choice. Old links that chose the language with `?lang=en`
+(and bookmarks of them) are sent on, permanently, to the page in that language without
+`lang=`; an unknown `lang` value is ignored. A path that names the default language
+(`/ja/…`) is sent to the same page without it, its one address.
 
 `PermissionsPolicyMiddleware`, beside it, sends the Permissions-Policy header.
 """
@@ -13,45 +14,45 @@ is shown in the language the reader already had.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import translation
 
-LANGUAGE_PARAMETER = "lang"
-SameSite = Literal["Lax", "Strict", "None", False] | None
+from core.languages import (
+    LANGUAGE_PARAMETER,
+    language_codes,
+    split_language,
+    url_in_language,
+)
+
+# Only a read is redirected: a form sent with `?lang=` in its address keeps its answer.
+REDIRECTED_METHODS = ("GET", "HEAD")
 
 
 def requested_language(request: HttpRequest) -> str | None:
+    """The known language an old `?lang=` link asks for, if any."""
     code = request.GET.get(LANGUAGE_PARAMETER, "")
-    return code if code in dict(settings.LANGUAGES) else None
+    return code if code in language_codes() else None
 
 
-class QueryLanguageMiddleware:
-    """Runs after `LocaleMiddleware`, so a `lang=` in the query wins over the cookie."""
+class UrlLanguageMiddleware:
+    """Activates the address's language; redirects `?lang=` links and `/<default>/` paths."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = requested_language(request)
-        if language is None:
-            return self.get_response(request)
+        from_path, _rest = split_language(request.path_info)
+        language = from_path or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        if request.method in REDIRECTED_METHODS:
+            wanted = requested_language(request)
+            if wanted is not None or from_path == settings.LANGUAGE_CODE:
+                return HttpResponsePermanentRedirect(url_in_language(request, wanted or language))
         response = self.get_response(request)
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
-            )
+        response.headers.setdefault("Content-Language", language)
         return response
 
 

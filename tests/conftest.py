@@ -1,11 +1,16 @@
-"""Fixtures the tests of several apps share: English labels, the seed data, an editor,
-and the rows that more than one app's tests build the same way."""
+"""Fixtures the tests of several apps share: English as the tests' default language, the
+seed data, an editor, and the rows that more than one app's tests build the same way."""
 
 import datetime
+import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.signals import request_finished, request_started
 from django.test import Client
+from django.urls import clear_url_caches
+from django.utils import translation
 
 from core.dates import PartialDate
 from core.editors import EDITORS_GROUP
@@ -31,12 +36,40 @@ from tests.factories import (
 from treaties.models import Treaty
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Tests read English labels unless they switch language themselves."""
-    settings.LANGUAGE_CODE = "en"
-    from django.utils import translation
+def pytest_configure(config):
+    """Tests read English unless they ask for Japanese: English is their default language,
+    so their pages are at /… and the Japanese ones at /ja/… (`tests.helpers.in_language`).
 
+    Set for the whole run, before any address is reversed: Django keeps the reversed
+    addresses of each language, and a prefix computed under another default would stay.
+    The site as it runs, Japanese at /… and English at /en/…, is the `japanese_default`
+    fixture's.
+    """
+    settings.LANGUAGE_CODE = "en"
+    request_started.connect(_remember_language, dispatch_uid="tests-remember-language")
+    request_finished.connect(_restore_language, dispatch_uid="tests-restore-language")
+
+
+# A request made with the test client runs in the test's own thread and activates its page's
+# language there, as a server's thread does for each request it serves. The language the
+# test had is put back when the request finishes, so that what a test reverses or translates
+# after fetching a Japanese page is still in the test's own language.
+_before_requests = threading.local()
+
+
+def _remember_language(**kwargs):
+    _before_requests.__dict__.setdefault("languages", []).append(translation.get_language())
+
+
+def _restore_language(**kwargs):
+    languages = _before_requests.__dict__.get("languages")
+    if languages:
+        translation.activate(languages.pop())
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Code outside a request (forms, labels, commands) reads English too."""
     with translation.override("en"):
         yield
 
@@ -48,6 +81,19 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def japanese_default(settings):
+    """The site's own layout: Japanese, the default, at /…, English at /en/…."""
+    settings.LANGUAGE_CODE = "ja"
+    clear_url_caches()
+    try:
+        with translation.override("ja"):
+            yield
+    finally:
+        # The addresses reversed under this default are dropped before the next test.
+        clear_url_caches()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import io
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +31,12 @@ from tests.factories import (
 from treaties.models import Participation, ReportedFigure, Treaty, TreatyAction, TreatyEvent
 
 # --- Pages --------------------------------------------------------------------------
+
+
+def in_language(language, path):
+    """The address of the page at `path` in `language`: the same path in the default
+    language (English in the tests, tests/conftest.py), under /<language>/ in the other."""
+    return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
 
 
 def html(response):

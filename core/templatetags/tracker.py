@@ -14,7 +14,7 @@ from django.utils.translation import get_language, get_language_info, gettext, n
 from core.dates import PartialDate
 from core.editors import is_editor
 from core.i18n import localized, localized_language
-from core.middleware import LANGUAGE_PARAMETER
+from core.languages import url_in_language
 
 if TYPE_CHECKING:
     from django.db import models
@@ -105,12 +105,12 @@ def query_with_key(context: Context, key: str, value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def language_versions(context: Context) -> list[dict[str, Any]]:
-    """This page in each language: the same path and query with `lang=` set.
+    """This page in each language: its address in that language, with the same query.
 
     Each entry has the language's `code`, its `name` in that language, a relative `url`
     for the switch in the header, an `absolute_url` for the `hreflang` alternates, and
     `current` for the language the page is shown in. `{"code": "x-default"}` comes last:
-    the address without `lang=`, shown in the reader's own language.
+    the page in the site's default language, for readers of any other.
     """
     request = context.get("request")
     if request is None:  # the 400 page is rendered without one
@@ -120,23 +120,19 @@ def language_versions(context: Context) -> list[dict[str, Any]]:
     except DisallowedHost:  # the 400 page for a bad Host header: relative addresses only
         origin = ""
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
-    query = request.GET.copy()
-    query.pop(LANGUAGE_PARAMETER, None)
-    plain = f"{request.path}?{query.urlencode()}" if query else request.path
-    versions = []
-    for code, _name in settings.LANGUAGES:
-        query[LANGUAGE_PARAMETER] = code
-        url = f"{request.path}?{query.urlencode()}"
-        versions.append(
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"],
-                "url": url,
-                "absolute_url": origin + url,
-                "current": code == current,
-            }
-        )
-    versions.append({"code": "x-default", "url": plain, "absolute_url": origin + plain})
+    urls = {code: url_in_language(request, code) for code, _name in settings.LANGUAGES}
+    versions: list[dict[str, Any]] = [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": url,
+            "absolute_url": origin + url,
+            "current": code == current,
+        }
+        for code, url in urls.items()
+    ]
+    default = urls[settings.LANGUAGE_CODE]
+    versions.append({"code": "x-default", "url": default, "absolute_url": origin + default})
     return versions
 
 

@@ -10,7 +10,14 @@ from core.validators import find_bidi_control, validate_no_bidi_controls
 from people.models import Membership, Person
 from recommendations.models import Recommendation
 from tests.factories import CountryFactory, MembershipFactory, RecommendationFactory, SourceFactory
-from tests.helpers import admin_form_data, change_url, open_change_page, refused, saved
+from tests.helpers import (
+    admin_form_data,
+    change_url,
+    in_language,
+    open_change_page,
+    refused,
+    saved,
+)
 from treaties.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +137,12 @@ def test_japanese_and_english_names_are_saved(editor_client):
     assert (person.family_name, person.family_name_romanized) == ("鈴木", "Suzuki")
 
 
-def test_the_message_is_in_japanese_on_a_japanese_page(editor_client, settings):
+def test_the_message_is_in_japanese_on_a_japanese_page(editor_client):
     source = SourceFactory()
     page = open_change_page(editor_client, source)
-    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
 
     response = editor_client.post(
-        change_url(source), {**admin_form_data(page), "title_en": SPOOFED}
+        in_language("ja", change_url(source)), {**admin_form_data(page), "title_en": SPOOFED}
     )
 
     html = refused(response)

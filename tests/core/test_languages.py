@@ -1,4 +1,5 @@
-"""The reader's language: the switch, the alternates, the head, dates and numbers."""
+"""The reader's language: chosen by the address alone (Japanese at /…, English at /en/…),
+the switch, the alternates, old `?lang=` links, the head, dates and numbers."""
 
 import datetime
 import re
@@ -40,57 +41,157 @@ def test_a_treaty_page_shows_a_figure_with_grouped_digits(client, treaty):
     assert "2,967.8 kg" in client.get(treaty.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
-def test_lang_in_the_query_sets_the_page_language_and_keeps_it(client, db, language):
-    first = client.get(TREATIES, {"lang": language})
-
-    assert f'<html lang="{language}">' in first.content.decode()
-    assert first["Content-Language"] == language
-    cookie = first.cookies["django_language"]
-    assert cookie.value == language and cookie["samesite"] == "Lax"
-    # The next page, without lang=, stays in the chosen language.
-    assert f'<html lang="{language}">' in client.get(TREATIES).content.decode()
+# --- The language in the address ------------------------------------------------------------
+# The tests' default language is English (tests/conftest.py): English at /…, Japanese at
+# /ja/…. The site's own layout, Japanese at /… and English at /en/…, is tested under the
+# `japanese_default` fixture.
 
 
-def test_an_unknown_language_is_ignored(client, db):
-    response = client.get(TREATIES, {"lang": "xx"})
-
-    assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
-    assert "django_language" not in response.cookies
-
-
-def test_the_switch_keeps_the_page_and_its_query(client, treaty):
-    response = client.get(treaty.get_absolute_url(), {"as_of": "2020-01-01", "lang": "en"})
+def switch_links(response):
+    """{link: hreflang} of the language switch in the page's header."""
     html = response.content.decode()
     switch = html[html.index('<nav class="language"') :]
     switch = switch[: switch.index("</nav>")]
-
-    links = dict(re.findall(r'href="([^"]+)" hreflang="(\w+)"', switch))
-    assert set(links.values()) == {"ja", "en"}
-    for url, code in links.items():
-        assert url == f"/treaties/npt/?as_of=2020-01-01&amp;lang={code}"
-    assert 'hreflang="en" lang="en" aria-current="true"' in switch
+    return dict(re.findall(r'href="([^"]+)" hreflang="(\w+)"', switch))
 
 
-def test_the_head_names_the_alternates_the_feed_and_a_description(client, treaty):
-    response = client.get(treaty.get_absolute_url(), {"as_of": "2020-01-01"})
-    alternates = {
-        code: url
-        for code, url in re.findall(
-            r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', head(response)
-        )
+def alternates(response):
+    return dict(
+        re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', head(response))
+    )
+
+
+@pytest.mark.parametrize(("path", "language"), [("/treaties/", "en"), ("/ja/treaties/", "ja")])
+def test_the_address_says_the_language(client, db, path, language):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert response["Content-Language"] == language
+    assert not response.cookies
+
+
+def test_neither_a_cookie_nor_the_browser_chooses_the_language(client, db):
+    client.cookies["django_language"] = "ja"
+    response = client.get(TREATIES, HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert '<html lang="en">' in response.content.decode()
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_the_site_is_japanese_at_the_root_and_english_under_en(client, db, japanese_default):
+    # A reader whose browser and old cookie both ask for English still gets the address's.
+    client.cookies["django_language"] = "en"
+    pages = {"/": "ja", "/treaties/": "ja", "/en/": "en", "/en/treaties/": "en"}
+    for path, language in pages.items():
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}">' in response.content.decode(), path
+        assert response["Content-Language"] == language
+        assert "Accept-Language" not in response.get("Vary", ""), path
+    assert reverse("portal:home") == "/"
+    assert reverse("treaties:treaty-detail", args=["npt"]) == "/treaties/npt/"
+    with translation.override("en"):
+        assert reverse("treaties:treaty-detail", args=["npt"]) == "/en/treaties/npt/"
+        assert reverse("healthz") == "/healthz"
+
+
+def test_the_default_language_has_one_address(client, db, japanese_default):
+    redirects = {
+        "/ja/treaties/npt/?as_of=2020-01-01": "/treaties/npt/?as_of=2020-01-01",
+        "/ja/": "/",
     }
+    for path, target in redirects.items():
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (301, target)
 
-    assert alternates == {
-        "ja": "http://testserver/treaties/npt/?as_of=2020-01-01&amp;lang=ja",
-        "en": "http://testserver/treaties/npt/?as_of=2020-01-01&amp;lang=en",
+
+def test_the_admin_speaks_the_language_of_its_address(client, db, japanese_default):
+    japanese = client.get("/admin/login/").content.decode()
+    english = client.get("/en/admin/login/").content.decode()
+
+    assert '<html lang="ja"' in japanese and "ログイン" in japanese
+    assert '<html lang="en"' in english and "Log in" in english
+    assert "Log in" not in japanese
+    with translation.override("en"):
+        assert reverse("admin:index") == "/en/admin/"
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [("/en/treaties/npt/?as_of=2020-01-01", "en"), ("/treaties/npt/?as_of=2020-01-01", "ja")],
+)
+def test_the_switch_links_the_same_page_and_query_in_each_language(
+    client, treaty, japanese_default, page, current
+):
+    response = client.get(page)
+
+    assert switch_links(response) == {
+        "/treaties/npt/?as_of=2020-01-01": "ja",
+        "/en/treaties/npt/?as_of=2020-01-01": "en",
+    }
+    html = response.content.decode()
+    assert f'hreflang="{current}" lang="{current}" aria-current="true"' in html
+
+
+def test_the_head_names_the_alternates_the_feed_and_a_description(client, treaty, japanese_default):
+    response = client.get("/en/treaties/npt/", {"as_of": "2020-01-01"})
+
+    assert alternates(response) == {
+        "ja": "http://testserver/treaties/npt/?as_of=2020-01-01",
+        "en": "http://testserver/en/treaties/npt/?as_of=2020-01-01",
         "x-default": "http://testserver/treaties/npt/?as_of=2020-01-01",
     }
     assert 'type="application/atom+xml"' in head(response)
-    assert f'href="{reverse("portal:change-feed")}"' in head(response)
+    assert 'href="/en/changes/feed/"' in head(response)
     description = re.search(r'<meta name="description" content="([^"]+)">', head(response))
     assert description and "NPT" in description.group(1)
+
+
+def test_a_missing_page_switches_to_the_same_address_in_the_other_language(
+    client, db, japanese_default
+):
+    response = client.get("/en/no-such-page/", {"q": "x"})
+
+    assert response.status_code == 404
+    assert switch_links(response) == {"/no-such-page/?q=x": "ja", "/en/no-such-page/?q=x": "en"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/treaties/npt/?lang=en&as_of=2020-01-01", "/en/treaties/npt/?as_of=2020-01-01"),
+        ("/en/treaties/?lang=ja", "/treaties/"),
+        ("/en/treaties/?page=2&lang=en", "/en/treaties/?page=2"),
+        ("/?lang=en", "/en/"),
+        ("/admin/?lang=en", "/en/admin/"),
+        ("/no-such-page/?lang=en", "/en/no-such-page/"),
+    ],
+)
+def test_old_lang_links_are_sent_on_for_good(client, treaty, japanese_default, old, new):
+    for method in (client.get, client.head):
+        response = method(old)
+        assert (response.status_code, response["Location"]) == (301, new), method
+        assert not response.cookies
+
+
+def test_an_unknown_lang_is_ignored_and_left_out_of_the_switch(client, treaty, japanese_default):
+    response = client.get("/en/treaties/npt/", {"lang": "xx", "as_of": "2020-01-01"})
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert set(switch_links(response)) == {
+        "/treaties/npt/?as_of=2020-01-01",
+        "/en/treaties/npt/?as_of=2020-01-01",
+    }
+
+
+def test_a_form_sent_to_an_address_with_lang_is_answered_not_redirected(client, db):
+    login = reverse("admin:login") + "?lang=ja"
+    response = client.post(login, {"username": "x", "password": "y"})
+
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()
 
 
 @pytest.mark.parametrize(

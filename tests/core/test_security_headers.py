@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from core.middleware import permissions_policy
 from tests.e2e.pages import expected_status, public_pages
-from tests.helpers import admin_url
+from tests.helpers import admin_url, in_language
 from tests.portal.test_public_methods import concrete_url, public_patterns
 from treaties.models import Treaty
 
@@ -197,8 +197,8 @@ def test_every_public_address_has_the_headers_csv_and_feed_included(seeded, clie
 def test_the_japanese_pages_are_as_clean_as_the_english(seeded, client):
     """The tests read English pages (tests/conftest.py); the site's default is Japanese."""
     problems = []
-    for path in ("/?lang=ja", "/treaties/ctbt/", "/countries/jp/", "/search/?q=核兵器"):
-        response = client.get(path)
+    for path in ("/", "/treaties/ctbt/", "/countries/jp/", "/search/?q=核兵器"):
+        response = client.get(in_language("ja", path))
         assert response.status_code == 200, path
         assert '<html lang="ja">' in response.content.decode(), path
         problems += page_problems(response)
@@ -315,15 +315,6 @@ def test_the_popup_that_closes_after_adding_a_record_uses_no_inline_script(admin
 # --- Cookies -------------------------------------------------------------------------------
 
 
-def test_the_language_cookie_is_httponly_and_samesite_lax(client):
-    response = client.get("/no-such-page/", {"lang": "en"})
-    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
-    assert cookie.value == "en"
-    assert cookie["httponly"] is True
-    assert cookie["samesite"] == "Lax"
-    assert not cookie["secure"]  # local use over plain HTTP
-
-
 def test_the_admin_login_sets_httponly_samesite_lax_csrf_and_session_cookies(db):
     User.objects.create_user("editor-login", password="a-long-passphrase-1", is_staff=True)
     client = Client(enforce_csrf_checks=True)
@@ -347,14 +338,15 @@ def test_the_admin_login_sets_httponly_samesite_lax_csrf_and_session_cookies(db)
     assert not page_problems(response)
 
 
-@override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True, LANGUAGE_COOKIE_SECURE=True)
+@override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True)
 def test_with_the_production_cookie_settings_every_cookie_is_secure(db):
     User.objects.create_user("editor-login", password="a-long-passphrase-1", is_staff=True)
     client = Client(enforce_csrf_checks=True)
-    page = client.get(reverse("admin:login"), {"lang": "en"}, secure=True)
-    for name in (settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
-        cookie = page.cookies[name]
-        assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
+    page = client.get(reverse("admin:login"), secure=True)
+    # The login form's CSRF cookie is the only one: the language is in the address.
+    assert list(page.cookies) == [settings.CSRF_COOKIE_NAME]
+    cookie = page.cookies[settings.CSRF_COOKIE_NAME]
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
     response = client.post(
         reverse("admin:login"),
         {
@@ -380,10 +372,10 @@ storages = {**settings.STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 with override_settings(STORAGES=storages):
     response = Client().get(
-        "/admin/login/?lang=en", secure=True, HTTP_HOST="treaties.example.org")
+        "/en/admin/login/", secure=True, HTTP_HOST="treaties.example.org")
 print(response.status_code)
 print(response["Content-Security-Policy"])
-for name in (settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
+for name in response.cookies:
     cookie = response.cookies[name]
     print(name, cookie["secure"], cookie["httponly"], cookie["samesite"])
 print("session", settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,
@@ -412,8 +404,4 @@ def test_production_mode_makes_every_cookie_secure_and_keeps_the_policy():
     status, csp, *cookies = result.stdout.strip().splitlines()
     assert status == "200"
     assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
-    assert cookies == [
-        f"{settings.CSRF_COOKIE_NAME} True True Lax",
-        f"{settings.LANGUAGE_COOKIE_NAME} True True Lax",
-        "session True True Lax",
-    ]
+    assert cookies == [f"{settings.CSRF_COOKIE_NAME} True True Lax", "session True True Lax"]

@@ -95,7 +95,7 @@ def production_settings(**env):
         "print(json.dumps({k: getattr(s, k, None) for k in ["
         "'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', "
         "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
-        "'LANGUAGE_COOKIE_SECURE', 'DATABASE_STATEMENT_GRACE']} | "
+        "'DATABASE_STATEMENT_GRACE']} | "
         "{'DB_OPTIONS': s.DATABASES['default']['OPTIONS'], "
         "'DB_KEPT': [s.DATABASES['default'][k] for k in "
         "('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'ATOMIC_REQUESTS')]}))"
@@ -120,7 +120,6 @@ def test_hsts_is_off_until_the_operator_turns_it_on():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["CSRF_COOKIE_SECURE"] is True
-    assert values["LANGUAGE_COOKIE_SECURE"] is True
 
     values = production_settings(
         SECURE_HSTS_SECONDS="63072000", SECURE_HSTS_INCLUDE_SUBDOMAINS="True"
@@ -203,17 +202,23 @@ def test_make_serve_runs_the_site_in_production_mode(tmp_path):
         # Plain HTTP is sent to HTTPS ...
         status, headers, _body, _seconds = fetch(f"{base}/treaties/")
         assert status == 301 and headers["Location"].startswith("https://")
-        # ... and behind the HTTPS proxy the page is served with secure cookies.
-        status, headers, body, _seconds = fetch(
-            f"{base}/treaties/?lang=en", {"X-Forwarded-Proto": "https"}
-        )
+        # ... and behind the HTTPS proxy the page is served in the address's language,
+        # with no cookie; the login form's cookie is a secure one.
+        https = {"X-Forwarded-Proto": "https"}
+        status, headers, body, _seconds = fetch(f"{base}/en/treaties/", https)
         assert status == 200, body[:500]
-        cookie = headers["Set-Cookie"]
-        assert "django_language=en" in cookie
-        assert "Secure" in cookie and "SameSite=Lax" in cookie
+        assert '<html lang="en">' in body
+        assert "Set-Cookie" not in headers
         # The static files are collected and served with their hashed names.
         assert "/static/css/site." in body
         assert (tmp_path / "static" / "staticfiles.json").exists()
+        status, headers, _body, _seconds = fetch(f"{base}/treaties/?lang=en", https)
+        assert (status, headers["Location"]) == (301, "/en/treaties/")
+        status, headers, body, _seconds = fetch(f"{base}/en/admin/login/", https)
+        assert status == 200, body[:500]
+        cookie = headers["Set-Cookie"]
+        assert "csrftoken=" in cookie
+        assert "Secure" in cookie and "SameSite=Lax" in cookie
     finally:
         server.terminate()
         try:

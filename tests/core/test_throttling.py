@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from core.security import client_ip
+from tests.helpers import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,9 @@ def staff(db):
 
 def attempt(client, username, password, address="192.0.2.10", language="en"):
     return client.post(
-        f"{LOGIN}?next=/admin/",
+        f"{in_language(language, LOGIN)}?next=/admin/",
         {"username": username, "password": password, "next": "/admin/"},
         REMOTE_ADDR=address,
-        HTTP_ACCEPT_LANGUAGE=language,
     )
 
 

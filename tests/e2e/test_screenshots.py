@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tests.e2e.conftest import unavailable
 
@@ -87,18 +88,16 @@ def test_screenshots_of_the_dashboard_and_the_ctbt_page_in_both_languages_and_wi
         unavailable(NO_JAPANESE_FONT)
     stylesheet_fonts = set(re.findall(r'"([^"]+)"', STYLESHEET.read_text(encoding="utf-8")))
     call_command("load_seed", verbosity=0)
-    pages = {
-        "dashboard": reverse("portal:home"),
-        "treaty-ctbt": reverse("treaties:treaty-detail", args=["ctbt"]),
-    }
     folder = artifacts_dir()
     for language in LANGUAGES:
+        with translation.override(language):
+            pages = {
+                "dashboard": reverse("portal:home"),
+                "treaty-ctbt": reverse("treaties:treaty-detail", args=["ctbt"]),
+            }
         for width, height in WIDTHS.items():
             context = browser.new_context(
                 viewport={"width": width, "height": height}, locale=BROWSER_LOCALES[language]
-            )
-            context.add_cookies(
-                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
             )
             page = context.new_page()
             try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.middleware import LANGUAGE_PARAMETER
+from core.languages import LANGUAGE_PARAMETER
 from core.sorting import SORT_PARAM, SortFilter
 from treaties.filters import AsOfFilterSet, TreatyParticipationFilter
 from treaties.picture_views import AsOfCsvView

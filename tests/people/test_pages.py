@@ -18,7 +18,7 @@ from tests.factories import (
     SessionItemFactory,
     StudyGroupFactory,
 )
-from tests.helpers import count_queries, html
+from tests.helpers import count_queries, html, in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -125,18 +125,18 @@ def trip(group, suzuki):
 def test_person_list_shows_names_as_printed_and_romanized_with_role_and_affiliation(
     client, suzuki, sato
 ):
-    response = client.get(PERSON_LIST, {"lang": "ja"})
+    response = client.get(in_language("ja", PERSON_LIST))
     assert response.status_code == 200
     page = html(response)
     assert "鈴木 達治郎" in page
     assert "Tatsujiro Suzuki" in page
     assert "長崎大学核兵器廃絶研究センター" in page
     assert "佐藤 丙午" in page
-    assert reverse("people:person-detail", args=[suzuki.pk]) in page
+    assert in_language("ja", reverse("people:person-detail", args=[suzuki.pk])) in page
 
 
 def test_english_person_list_names_people_romanized_only(client, suzuki, sato):
-    page = html(client.get(PERSON_LIST, {"lang": "en"}))
+    page = html(client.get(in_language("en", PERSON_LIST)))
 
     assert "Tatsujiro Suzuki" in page
     assert "chair" in page
@@ -145,7 +145,7 @@ def test_english_person_list_names_people_romanized_only(client, suzuki, sato):
 
 
 def test_person_page_in_english_keeps_the_name_as_printed_beside(client, suzuki):
-    page = html(client.get(suzuki.get_absolute_url(), {"lang": "en"}))
+    page = html(client.get(in_language("en", suzuki.get_absolute_url())))
 
     heading = page[page.index("<h1") : page.index("</h1>")]
     assert "Tatsujiro Suzuki" in heading
@@ -154,7 +154,7 @@ def test_person_page_in_english_keeps_the_name_as_printed_beside(client, suzuki)
 
 @pytest.mark.parametrize(("language", "label"), [("en", "Tatsujiro Suzuki"), ("ja", "鈴木 達治郎")])
 def test_people_filter_names_people_in_the_readers_language(client, suzuki, language, label):
-    page = html(client.get(reverse("people:session-list"), {"lang": language}))
+    page = html(client.get(in_language(language, reverse("people:session-list"))))
     options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
 
     assert any(option.startswith(label) for option in options)
@@ -189,7 +189,7 @@ def test_person_page_lists_the_talks_given(client, sato, meeting):
 
 
 def test_person_page_in_japanese_shows_dates_the_japanese_way(client, suzuki):
-    page = html(client.get(suzuki.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja"))
+    page = html(client.get(in_language("ja", suzuki.get_absolute_url())))
     assert "2024年4月" in page
 
 
@@ -255,7 +255,7 @@ def test_session_page_shows_dates_place_counts_items_and_speakers(client, trip, 
 
 
 def test_session_page_in_japanese_shows_the_span_the_japanese_way(client, trip):
-    page = html(client.get(trip.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja"))
+    page = html(client.get(in_language("ja", trip.get_absolute_url())))
     assert "2024年1月14日～21日" in page
     assert "米国出張" in page
 

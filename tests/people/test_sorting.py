@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory, SessionFactory, StudyGroupFactory
-from tests.helpers import html, read_csv, text
+from tests.helpers import html, in_language, read_csv, text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_people_sort_by_romanized_name_whatever_the_case(client, people):
     suzuki_t, akiyama, suzuki_k = people
     expected = [akiyama.pk, suzuki_k.pk, suzuki_t.pk]
     for language in ("en", "ja"):
-        response = client.get(PEOPLE, {"sort": "name"}, HTTP_ACCEPT_LANGUAGE=language)
+        response = client.get(in_language(language, PEOPLE), {"sort": "name"})
         assert row_ids(response, "person") == expected
     assert row_ids(client.get(PEOPLE, {"sort": "-name"}), "person") == expected[::-1]
     rows = read_csv(client.get(reverse("people:person-export"), {"sort": "-name"}))

@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from tests.helpers import in_language
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 UNREAD = {"script", "style", "code", "head"}
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
@@ -147,8 +149,7 @@ def test_every_public_page_reads_in_its_own_language(client, seeded, language):
     records = records_text()
     found = {}
     for url in public_pages():
-        separator = "&" if "?" in url else "?"
-        response = client.get(f"{url}{separator}lang={language}")
+        response = client.get(in_language(language, url))
         assert response.status_code in (200, 400, 404), url
         words = foreign_words(response.content.decode(), language, records)
         if words:

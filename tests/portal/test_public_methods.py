@@ -10,6 +10,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
+from django.urls.resolvers import LocalePrefixPattern
 
 from tests.helpers import WRITE_METHODS
 
@@ -23,7 +24,9 @@ def public_patterns(patterns=None, namespace="", prefix=""):
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
-        route = prefix + str(pattern.pattern)
+        # The language prefix (/en/) is not part of a route: every page has one per language.
+        own = "" if isinstance(pattern.pattern, LocalePrefixPattern) else str(pattern.pattern)
+        route = prefix + own
         if route.startswith(NOT_PUBLIC):
             continue
         if isinstance(pattern, URLResolver):

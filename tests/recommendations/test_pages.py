@@ -16,7 +16,7 @@ from tests.factories import (
     SourceFactory,
     TreatyFactory,
 )
-from tests.helpers import count_queries, html
+from tests.helpers import count_queries, html, in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_page_shows_the_text_in_english_with_the_japanese_original(client, first
 
 
 def test_page_in_japanese_shows_the_original_first(client, first):
-    page = html(client.get(first.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja"))
+    page = html(client.get(in_language("ja", first.get_absolute_url())))
     original = page.index("世界はいま、核兵器が使用されるリスクに直面している。")
     translation = page.index("The world now faces the risk")
     assert original < translation

@@ -10,7 +10,7 @@ from core.dates import PartialDate
 from recommendations.models import Recommendation
 from recommendations.services import recommendation_set_status
 from tests.factories import RecommendationFactory, SourceFactory
-from tests.helpers import html, read_csv, text
+from tests.helpers import html, in_language, read_csv, text
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def recommendations(db):
 
 
 def sorted_ids(client, value, language="en"):
-    return row_ids(client.get(LIST, {"sort": value}, HTTP_ACCEPT_LANGUAGE=language))
+    return row_ids(client.get(in_language(language, LIST), {"sort": value}))
 
 
 def test_recommendations_sort_by_each_column(client, recommendations):

@@ -242,7 +242,7 @@ def test_a_treaty_without_acts_says_there_is_nothing_to_count(client, db):
 
 
 def test_the_chart_is_drawn_in_japanese_too(client, scenario):
-    html = client.get("/treaties/scenario/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    html = client.get("/ja/treaties/scenario/").content.decode()
 
     assert '<html lang="ja">' in html
     assert 'class="chart"' in html and 'class="world-map"' in html

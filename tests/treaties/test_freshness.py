@@ -15,7 +15,7 @@ from tests.factories import (
     SourceFactory,
     TreatyFactory,
 )
-from tests.helpers import count_queries, text
+from tests.helpers import count_queries, in_language, text
 
 D = datetime.date
 
@@ -83,8 +83,7 @@ def test_the_country_page_and_the_dashboard_show_the_age_too(client, npt_2021):
 
 
 def test_the_age_is_shown_in_japanese_on_a_japanese_page(client, npt_2021):
-    client.cookies["django_language"] = "ja"
-    html = client.get(npt_2021["treaty"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").content
+    html = client.get(in_language("ja", npt_2021["treaty"].get_absolute_url())).content
     assert f"2021年3月31日時点（{years_since(D(2021, 3, 31))}年前）" in html.decode()
 
 

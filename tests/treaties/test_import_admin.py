@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.editors import EDITORS_GROUP
 from tests.factories import CountryFactory, SourceFactory, TreatyFactory
+from tests.helpers import in_language
 from treaties.models import ImportBatch, TreatyAction
 
 pytestmark = pytest.mark.django_db
@@ -97,18 +98,15 @@ def test_a_file_with_errors_shows_them_by_line_and_offers_no_import(client, edit
 
 def test_the_page_speaks_the_editor_s_language(client, editor, tpnw):
     response = client.post(
-        URL,
-        {**fields(tpnw), "file": upload(TABLE), "preview": "1"},
-        HTTP_ACCEPT_LANGUAGE="ja",
+        in_language("ja", URL), {**fields(tpnw), "file": upload(TABLE), "preview": "1"}
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ja"' in html
     assert "追加 3 件、変更 0 件、変更なし 0 件、エラー 0 件" in html
     response = client.post(
-        URL,
+        in_language("ja", URL),
         {**fields(tpnw), "file": upload(TABLE + "Narnia\t\t\n"), "preview": "1"},
-        HTTP_ACCEPT_LANGUAGE="ja",
     )
     assert "4 行目：不明な国「Narnia」" in response.content.decode()
 

@@ -224,8 +224,7 @@ def test_where_the_records_are_complete_an_absent_state_had_not_signed_until_tha
 
 
 def test_the_map_speaks_the_reader_s_language(client, treaty_with_states):
-    client.cookies["django_language"] = "ja"
-    html = page(client, "/treaties/ban/", HTTP_ACCEPT_LANGUAGE="ja")
+    html = page(client, "/ja/treaties/ban/")
 
     title = areas(html)["jp"][1]
     with translation.override("ja"):

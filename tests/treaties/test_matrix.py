@@ -186,8 +186,7 @@ def test_the_participations_matrix_csv_takes_the_page_s_filters(client, japan):
 
 
 def test_the_country_page_renders_in_japanese(client, japan):
-    client.cookies["django_language"] = "ja"
-    html = client.get("/countries/jp/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    html = client.get("/ja/countries/jp/").content.decode()
 
     assert '<html lang="ja">' in html
     assert "1976年6月" in matrix_rows(html)["npt"]

@@ -15,7 +15,7 @@ from tests.factories import (
     TreatyEventFactory,
     TreatyFactory,
 )
-from tests.helpers import WRITE_METHODS
+from tests.helpers import WRITE_METHODS, in_language
 from treaties.models import Country, Treaty, TreatyAction
 
 pytestmark = pytest.mark.django_db
@@ -476,7 +476,7 @@ def test_country_list_shows_name_code_region_posture_and_treaty_count(client, ja
 
 
 def test_country_list_shows_names_in_japanese(client, japan_in_npt):
-    response = client.get(reverse("treaties:country-list"), HTTP_ACCEPT_LANGUAGE="ja")
+    response = client.get(in_language("ja", reverse("treaties:country-list")))
 
     assert "日本" in row(response.content.decode(), "country-jp")
 
@@ -701,9 +701,7 @@ def test_event_list_filters(client, events, params, expected):
 
 
 def test_treaty_page_in_japanese_shows_japanese_fields_and_dates(client, japan_in_npt):
-    response = client.get(
-        reverse("treaties:treaty-detail", args=["npt"]), HTTP_ACCEPT_LANGUAGE="ja"
-    )
+    response = client.get(in_language("ja", reverse("treaties:treaty-detail", args=["npt"])))
 
     html = response.content.decode()
     assert "核兵器不拡散条約" in html
