@@ -26,14 +26,17 @@ def opens_a_transaction(callback):
     return BaseHandler().make_view_atomic(callback) is not callback
 
 
-def admin_patterns(patterns=None, prefix=""):
+def admin_patterns(patterns=None, prefix="", inside_admin=False):
+    """(route, view) of every address under the admin, wherever it is included (within
+    the language prefix, `i18n_patterns`, too)."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver) and (prefix or route.startswith("admin/")):
-            yield from admin_patterns(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and prefix:
+        if isinstance(pattern, URLResolver):
+            admin = inside_admin or getattr(pattern, "app_name", None) == "admin"
+            yield from admin_patterns(pattern.url_patterns, route, admin)
+        elif isinstance(pattern, URLPattern) and inside_admin:
             yield route, pattern.callback
 
 
