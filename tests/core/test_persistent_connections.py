@@ -89,8 +89,8 @@ def terminate(database, pid):
         assert admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone() == (True,)
 
 
-def page(base, path="/treaties/"):
-    status, _headers, body, seconds = fetch(base + path, {"Accept-Language": "en"})
+def page(base, path="/en/treaties/"):
+    status, _headers, body, seconds = fetch(base + path)
     return status, body, seconds
 
 
@@ -98,7 +98,7 @@ def test_one_connection_serves_request_after_request(database, static_root):
     server, application = serve(database, static_root)
     with server as base:
         seen = []
-        for path in ("/treaties/", "/", "/treaties/export.csv", "/readyz", "/treaties/"):
+        for path in ("/en/treaties/", "/", "/en/treaties/export.csv", "/readyz", "/treaties/"):
             status, body, _seconds = page(base, path)
             assert status == 200, body[:300]
             seen.append(server_processes(database, application))
@@ -139,7 +139,7 @@ def test_a_database_that_falls_silent_gives_503_within_the_bound_then_recovers(
 
             # The kept connection stays open, and nothing comes back on it.
             proxy.freeze()
-            for path in ("/treaties/", "/readyz", "/"):
+            for path in ("/en/treaties/", "/readyz", "/"):
                 status, body, seconds = page(base, path)
                 assert status == 503, (path, status, body[:300])
                 assert seconds < ANSWERED_WITHIN, f"{path} answered after {seconds:.1f} s"
