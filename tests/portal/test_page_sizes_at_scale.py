@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Source
+from tests.helpers import in_language
 from treaties.scale import SOURCE_SLUG, generate_scale_data
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,8 @@ class Reading:
 
 
 def read(client, path, language):
-    separator = "&" if "?" in path else "?"
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{path}{separator}lang={language}")
+        response = client.get(in_language(language, path))
         body = b"".join(response.streaming_content) if response.streaming else response.content
     return Reading(response.status_code, len(body), len(queries))
 
