@@ -47,7 +47,7 @@ def test_postgresql_reads_the_unsourced_facts_from_the_partial_index(db):
         "treaties.participation": 1,
         "treaties.treatyaction": 1,
     }
-    queries = [q["sql"] for q in captured.captured_queries if "review_total" in q["sql"]]
+    queries = [q["sql"] for q in captured.captured_queries if "rows_in_all" in q["sql"]]
     kinds = reviewed_kinds()
     assert len(queries) == len(kinds)
     with connection.cursor() as cursor:
