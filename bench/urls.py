@@ -3,7 +3,9 @@ database, the reference every page's throughput is measured against."""
 
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from config.urls import urlpatterns as site_urlpatterns
 
 
 @transaction.non_atomic_requests
@@ -13,5 +15,8 @@ def hello(request):
 
 urlpatterns = [
     path("bench/hello", hello),
-    path("", include("config.urls")),
+    *site_urlpatterns,
 ]
+
+# The site's handlers too, so an error page reads as it does in production.
+handler500 = "core.errors.server_error"

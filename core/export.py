@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
+from . import export_copy
 from .dates import PartialDate
+from .export_copy import Sql, same
 
 if TYPE_CHECKING:
     from django.db.models.expressions import OrderBy
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
+# How an export's rows are read: "auto" picks the fastest the database and columns allow.
+VIA = ("auto", "copy", "values", "records")
 
 _QuerySetT = TypeVar("_QuerySetT", bound=QuerySet[Any])
 
@@ -71,22 +75,22 @@ class Column:
     `fields` and `compute` say how to make the same cell from plain values instead (the
     database paths the cell needs, and a function of their values): an export whose every
     column says so streams `values_list` rows, with no model instance built per row.
+    `sql`, given the SQL of those values, says how PostgreSQL writes the cell (`None` for an
+    empty one): on PostgreSQL an export whose every column can be written so is a COPY
+    (`core.export_copy`). A plain stored value needs no `sql`: its field says.
     """
 
     header: str
     value: Callable[[Any], Any]
     fields: tuple[str, ...] = ()
     compute: Callable[..., Any] | None = None
-
-
-def _same(value: Any) -> Any:
-    return value
+    sql: Callable[..., Sql] | None = None
 
 
 def field(header: str, path: str | None = None) -> Column:
     """A column holding one stored value, `path` in the queryset's notation (`treaty__slug`)."""
     path = path or header
-    return Column(header, attr(path.replace("__", ".")), fields=(path,), compute=_same)
+    return Column(header, attr(path.replace("__", ".")), fields=(path,), compute=same)
 
 
 def _partial(on: datetime.date | None, precision: str) -> str | None:
@@ -104,7 +108,11 @@ def _partial(on: datetime.date | None, precision: str) -> str | None:
 def partial_field(header: str, name: str) -> Column:
     """A column holding the partial date `<name>_on` / `<name>_precision` at its precision."""
     return Column(
-        header, attr(name), fields=(f"{name}_on", f"{name}_precision"), compute=_partial
+        header,
+        attr(name),
+        fields=(f"{name}_on", f"{name}_precision"),
+        compute=_partial,
+        sql=lambda on, precision: (export_copy.partial(on, precision), []),
     )
 
 
@@ -131,7 +139,7 @@ def source_slug(obj: Any) -> str:
 
 # The provenance of every fact, in every app's export: the source, where in it, as of when.
 PROVENANCE_COLUMNS = [
-    Column("source", source_slug, fields=("source__slug",), compute=_same),
+    Column("source", source_slug, fields=("source__slug",), compute=same),
     field("locator"),
     partial_field("as_of", "as_of"),
 ]
@@ -173,22 +181,40 @@ class CsvExport:
             return None
         return list(dict.fromkeys(name for column in self.columns for name in column.fields))
 
-    def lines(self, rows: Iterable[Any], *, from_values: bool = True) -> Iterator[str]:
-        """The file's lines from a queryset (streamed) or from rows already in memory.
+    def lines(self, rows: Iterable[Any], *, via: str = "auto") -> Iterator[str | bytes]:
+        """The file, in blocks of about 64 KB, from a queryset (streamed) or from rows
+        already in memory.
 
-        A queryset is read as plain values where the columns allow it (`from_values=False`
-        reads model instances all the same: the two give the same file).
+        A queryset is written by PostgreSQL where the database and the columns allow it
+        (`via="copy"`), read as plain values where the columns allow it (`"values"`), or
+        read as model instances (`"records"`). All three give the same bytes.
         """
+        if via not in VIA:
+            raise ValueError(f"via must be one of {VIA}")
         writer = csv.writer(Echo())
         yield BOM + writer.writerow(self.header())
-        if isinstance(rows, QuerySet):
-            paths = self.value_paths() if from_values else None
-            if paths is not None:
-                yield from self._lines_from_values(writer, rows, paths)
+        if not isinstance(rows, QuerySet):
+            yield from export_copy.gathered(writer.writerow(self.row(obj)) for obj in rows)
+            return
+        paths = self.value_paths() if via != "records" else None
+        if paths is not None and via in ("auto", "copy"):
+            statement = (
+                export_copy.copy_statement(self.columns, rows, paths)
+                if via == "copy" or export_copy.usable(rows)
+                else None
+            )
+            if statement is not None:
+                yield from export_copy.blocks(rows, statement)
                 return
-            rows = self.prepare(rows).iterator(chunk_size=CHUNK_SIZE)
-        for obj in rows:
-            yield writer.writerow(self.row(obj))
+            if via == "copy":
+                raise ValueError(f"{type(self).__name__} has a column with no SQL")
+        if paths is not None:
+            yield from export_copy.gathered(self._lines_from_values(writer, rows, paths))
+            return
+        if via == "values":
+            raise ValueError(f"{type(self).__name__} has a column with no plain values")
+        objects = self.prepare(rows).iterator(chunk_size=CHUNK_SIZE)
+        yield from export_copy.gathered(writer.writerow(self.row(obj)) for obj in objects)
 
     def _lines_from_values(
         self, writer: Any, rows: QuerySet[Any], paths: list[str]
@@ -203,6 +229,12 @@ class CsvExport:
             yield writer.writerow(
                 [cell(compute(*[row[i] for i in indexes])) for compute, indexes in makers]  # type: ignore[misc]
             )
+
+    def content(self, rows: Iterable[Any], *, via: str = "auto") -> bytes:
+        """The whole file as bytes (for tests and small files; pages stream `response`)."""
+        return b"".join(
+            part if isinstance(part, bytes) else part.encode() for part in self.lines(rows, via=via)
+        )
 
     def response(
         self, queryset: Iterable[Any], filename: str | None = None

@@ -1,6 +1,19 @@
 """CSV columns of the treaty app's lists (public exports and admin actions)."""
 
-from core.export import PROVENANCE_COLUMNS, Column, CsvExport, attr, field, partial_field
+import json
+
+from django_countries import countries
+
+from core.export import (
+    PROVENANCE_COLUMNS,
+    Column,
+    CsvExport,
+    attr,
+    cell,
+    field,
+    partial_field,
+)
+from core.export_copy import Sql
 from core.sorting import stable_order
 
 from .models import (
@@ -21,7 +34,15 @@ def name_column(header: str, language: str, path: str) -> Column:
         lambda obj: country_name(str(attr(path.replace("__", "."))(obj)), language),
         fields=(path,),
         compute=lambda code: country_name(code, language),
+        sql=lambda code: _name_sql(code, language),
     )
+
+
+def _name_sql(code: str, language: str) -> Sql:
+    """The name's cell looked up by code in every name of the language, written as cells
+    (`core.export.cell`) and passed once as a JSON object."""
+    names = {str(c.code): cell(country_name(str(c.code), language)) for c in countries}
+    return f"NULLIF(%s::jsonb ->> {code}, '')", [json.dumps(names)]
 
 
 class TreatyExport(CsvExport):
