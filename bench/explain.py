@@ -137,6 +137,8 @@ def default_pages() -> list[tuple[str, str]]:
     pages += [
         ("participations with a status", "/participations/?status=party"),
         ("participations in a region", "/participations/?region=other&page=last"),
+        ("participations matrix", "/participations/?view=matrix"),
+        ("participations matrix, last page", "/participations/?view=matrix&page=last"),
         ("events", "/events/"),
         ("recommendations", "/recommendations/"),
         ("sessions", "/sessions/"),

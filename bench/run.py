@@ -338,6 +338,7 @@ def pages_for(scale):
         "participations list": "/participations/",
         # The last page the list shows (core.paging caps the depth).
         "participations list, last page": "/participations/?page=last",
+        "participations matrix (20 treaties a page)": "/participations/?view=matrix",
         "treaty list": "/treaties/",
         "country list": "/countries/",
         "country page (US)": "/countries/us/",

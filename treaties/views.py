@@ -62,6 +62,8 @@ from .status import NO_ACT_RECORDED, ShownStatus, shown_status
 # Treaties a country's page lists at a time; its figures and events are capped at as many.
 COUNTRY_TREATIES_PER_PAGE = PAGE_SIZE
 COUNTRY_LIST_LIMIT = PAGE_SIZE
+# Treaties the participations matrix shows at a time, as columns (a page each).
+MATRIX_TREATIES = 20
 
 
 def mark_after(actions, day):
@@ -411,7 +413,7 @@ class ParticipationListView(ParticipationBrowse, ListPage):
         )
 
     def get_paginate_by(self, queryset):
-        # The matrix is compact (one row per country), so it is shown whole.
+        # The matrix pages by its columns, MATRIX_TREATIES treaties at a time (matrix_page).
         return None if self.matrix_mode else super().get_paginate_by(queryset)
 
     def facts(self, rows):
@@ -432,12 +434,21 @@ class ParticipationListView(ParticipationBrowse, ListPage):
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
-        if self.filterset.as_of_date and self.get_paginate_by(None) is None:
-            kwargs["object_list"] = self.filterset.rows_as_of(self.object_list)
+        columns = None
+        if self.matrix_mode:
+            columns = matrix_page(self.request, self.object_list)
+            kwargs["object_list"] = self.object_list.filter(treaty__in=columns.object_list)
+            if self.filterset.as_of_date:
+                kwargs["object_list"] = self.filterset.rows_as_of(kwargs["object_list"])
         context = super().get_context_data(**kwargs)
         rows = context["rows"]
-        if self.matrix_mode:
+        if columns is not None:
             context["matrix"] = self.matrix(rows)
+            context.update(
+                page_obj=columns,
+                paginator=columns.paginator,
+                is_paginated=columns.has_other_pages(),
+            )
         else:
             for participation in rows:
                 participation.shown_status = shown_status(participation)
@@ -479,6 +490,15 @@ class ParticipationListView(ParticipationBrowse, ListPage):
         return {"treaties": columns, "rows": rows}
 
 
+def matrix_page(request, participations):
+    """The page (?page=) of the treaties the matrix shows as columns: MATRIX_TREATIES of
+    those the participations cover, in the lists' order. A page that does not exist is a 404."""
+    treaties = Treaty.objects.filter(
+        pk__in=participations.order_by().values("treaty_id")
+    ).order_by(*TreatyExport.ordering)
+    return paginate(request, treaties, per_page=MATRIX_TREATIES)
+
+
 def with_act_flag(queryset):
     """Participations marked `has_acts`, as the matrix needs to tell "no act recorded"."""
     return queryset.annotate(
@@ -505,6 +525,8 @@ class ParticipationMatrixExportView(ParticipationBrowse, CsvExportView):
 
     def rows(self, export):
         queryset = with_act_flag(self.filterset.qs.with_treaty().with_country())
+        # The treaties of the page's matrix: "This matrix (CSV)" carries its ?page=.
+        queryset = queryset.filter(treaty__in=matrix_page(self.request, queryset).object_list)
         if self.filterset.as_of_date:
             queryset = self.filterset.rows_as_of(queryset)
         matrix = ParticipationListView.matrix(list(queryset))

@@ -24,9 +24,10 @@ SCALE_COUNTRIES = 8  # the United States among them (`scale.FIRST_CODES`)
 # A page may be at most this many times its size at seed scale...
 RATIO = 3
 # ...but a list the seed fills only in part grows until a page holds its 50 rows, and no
-# further: 8 treaties at seed on the treaty list and on a country's page.
+# further: 8 treaties at seed on the treaty list and on a country's page, and as the
+# participations matrix's columns (it shows 20 at a time).
 FILLING_RATIO = 5
-FILLING = {"treaty list", "country page"}
+FILLING = {"treaty list", "country page", "participations matrix"}
 # Searches ask for a kind's total only once its best 20 are full: one query more, at most.
 EXTRA_QUERIES = {"search": 1}
 
@@ -59,6 +60,8 @@ def seed_pages():
         "country page": "/countries/us/",
         "participations": "/participations/",
         "participations, last page": "/participations/?page=last",
+        "participations matrix": "/participations/?view=matrix",
+        "participations matrix, last page": "/participations/?view=matrix&page=last",
         "events": "/events/",
         "source list": "/sources/",
         # The white paper: the source cited by the most kinds of fact.

@@ -20,6 +20,7 @@ from tests.factories import (
 )
 from tests.helpers import read_csv
 from treaties.models import Treaty
+from treaties.views import MATRIX_TREATIES
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -183,6 +184,42 @@ def test_the_participations_matrix_csv_takes_the_page_s_filters(client, japan):
     assert rows == [{"iso2": "JP", "country_en": "Japan", "country_ja": "日本", "npt": "signatory"}]
     bad = client.get("/participations/matrix.csv?as_of=1975-13-01")
     assert bad.status_code == 400 and "as_of:" in bad.content.decode()
+
+
+def matrix_columns(html):
+    table = re.search(r'<table class="matrix">(.*?)</table>', html, re.S).group(1)
+    return re.findall(r'<th scope="col"><a href="/treaties/([\w-]+)/">', table)
+
+
+def test_the_participations_matrix_shows_its_treaties_a_page_at_a_time(client, japan):
+    many = [TreatyFactory(slug=f"t{n:02d}", display_order=100 + n) for n in range(25)]
+    for treaty in many:
+        ParticipationFactory(treaty=treaty, country=japan)
+    every = ["npt", "ctbt", "tpnw", *(t.slug for t in many)]
+
+    first = client.get("/participations/?view=matrix").content.decode()
+    second = client.get("/participations/?view=matrix&page=2").content.decode()
+
+    assert matrix_columns(first) == every[:MATRIX_TREATIES]
+    assert matrix_columns(second) == every[MATRIX_TREATIES:]
+    assert "Treaties 1–20 of 28, as columns." in first
+    assert 'href="?view=matrix&amp;page=2"' in first and "page 2 of 2" in second
+    # "This matrix (CSV)" is the page's matrix: the same treaties as columns.
+    assert 'href="/participations/matrix.csv?page=2"' in second
+    rows = read_csv(client.get("/participations/matrix.csv?page=2"))
+    assert list(rows[0])[3:] == every[MATRIX_TREATIES:]
+    assert client.get("/participations/?view=matrix&page=3").status_code == 404
+    assert client.get("/participations/matrix.csv?page=x").status_code == 404
+    last = client.get("/participations/?view=matrix&page=last").content.decode()
+    assert matrix_columns(last) == every[MATRIX_TREATIES:]
+
+
+def test_a_filtered_matrix_pages_through_the_treaties_it_covers(client, japan):
+    for n in range(25):
+        ParticipationFactory(treaty=TreatyFactory(slug=f"t{n:02d}"), country=CountryFactory())
+    html = client.get("/participations/?view=matrix&country=JP").content.decode()
+    assert matrix_columns(html) == ["npt", "ctbt", "tpnw"]
+    assert "as columns" not in html and 'class="pagination"' not in html
 
 
 def test_the_country_page_renders_in_japanese(client, japan):
