@@ -28,6 +28,8 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
+    Expression,
+    F,
     Field,
     ForeignKey,
     IntegerField,
@@ -42,8 +44,8 @@ if TYPE_CHECKING:
 
 BLOCK_SIZE = 64 * 1024
 
-# core.export.FORMULA_PREFIXES as SQL.
-FORMULA_START = "('=', '+', '-', '@', E'\\t', E'\\r')"
+# The code points of core.export.FORMULA_PREFIXES, as SQL's ascii() reads a text's first.
+FORMULA_CODES = "(61, 43, 45, 64, 9, 13)"
 
 # A column's SQL: its cell as text (NULL for an empty cell) from the SQL of its values.
 Sql = tuple[str, list[Any]]
@@ -56,10 +58,10 @@ def same(value: Any) -> Any:
 
 
 def text(ref: str) -> str:
-    """`neutralize(value)`, an empty text an empty cell."""
+    """`neutralize(value)`, an empty text an empty cell (NULL, which COPY leaves unquoted)."""
     return (
-        f"NULLIF(CASE WHEN left({ref}, 1) IN {FORMULA_START} "
-        f"THEN '''' || {ref} ELSE {ref} END, '')"
+        f"CASE WHEN {ref} = '' THEN NULL WHEN ascii({ref}) IN {FORMULA_CODES} "
+        f"THEN '''' || {ref} ELSE {ref} END"
     )
 
 
@@ -91,7 +93,7 @@ def stored(field: Field[Any, Any], ref: str) -> str | None:
     if isinstance(
         field, AutoField | BigAutoField | IntegerField | BigIntegerField | SmallIntegerField
     ):
-        return f"{ref}::text"
+        return ref  # COPY writes a number as str() does
     if isinstance(field, ForeignKey):
         return stored(field.target_field, ref)
     if isinstance(field, CharField | TextField):
@@ -109,34 +111,59 @@ def field_at(model: Any, path: str) -> Field[Any, Any]:
     return model._meta.get_field(last)
 
 
-def column_sql(column: Column, model: Any, refs: Sequence[str]) -> Sql | None:
-    """The SQL of one column's cell, or None where only Python can write it."""
+def maker(column: Column, model: Any) -> SqlMaker | None:
+    """How SQL writes one column's cell from the SQL of its values, or None where only
+    Python can write it."""
     if column.sql is not None:
-        return column.sql(*refs)
-    if column.compute is same and len(refs) == 1:
-        made = stored(field_at(model, column.fields[0]), refs[0])
-        return None if made is None else (made, [])
+        return column.sql
+    if column.compute is same and len(column.fields) == 1:
+        field = field_at(model, column.fields[0])
+        if stored(field, "value") is not None:
+            return lambda ref: (stored(field, ref) or "", [])
     return None
 
 
+class Cell(Expression):
+    """A CSV cell as text, written in SQL by `make` from the columns at `paths` (joined as
+    the queryset joins them): being part of the queryset's own SELECT, cells are computed
+    where the rows are read, in the parallel workers too, before the sort."""
+
+    output_field = TextField()
+
+    def __init__(self, make: SqlMaker, paths: Sequence[str]) -> None:
+        super().__init__()
+        self.make = make
+        self.sources: list[Any] = [F(path) for path in paths]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.sources
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        refs = []
+        for source in self.sources:
+            sql, params = compiler.compile(source)
+            if params:
+                raise ValueError("a cell is made of plain columns")
+            refs.append(sql)
+        sql, params = self.make(*refs)
+        return sql, tuple(params)
+
+
 def copy_statement(columns: Sequence[Column], rows: QuerySet[Any], paths: list[str]) -> Sql | None:
-    """`COPY … TO STDOUT` of the export's cells in the queryset's order, or None."""
-    refs = {path: f"v.c{index}" for index, path in enumerate(paths)}
-    cells, params = [], []
-    for column in columns:
-        made = column_sql(column, rows.model, [refs[name] for name in column.fields])
-        if made is None:
-            return None
-        cells.append(made[0])
-        params.extend(made[1])
-    inner, inner_params = rows.prefetch_related(None).values_list(*paths).query.sql_with_params()
-    # A subquery with ORDER BY is never flattened: its rows reach the outer SELECT in order.
-    names = ", ".join(refs[path].removeprefix("v.") for path in paths)
-    statement = (
-        f"COPY (SELECT {', '.join(cells)} FROM ({inner}) AS v({names})) "
-        "TO STDOUT WITH (FORMAT csv)"
-    )
-    return statement, [*params, *inner_params]
+    """`COPY … TO STDOUT` of the export's cells, the queryset's filters and order, or None."""
+    makers = [maker(column, rows.model) for column in columns]
+    if any(make is None for make in makers):
+        return None
+    cells = {
+        f"_csv_cell_{index}": Cell(make, column.fields)  # type: ignore[arg-type]
+        for index, (make, column) in enumerate(zip(makers, columns, strict=True))
+    }
+    query = rows.prefetch_related(None).annotate(**cells).values_list(*cells).query
+    sql, params = query.sql_with_params()
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)
 
 
 def usable(rows: QuerySet[Any]) -> bool:
@@ -150,17 +177,46 @@ def blocks(rows: QuerySet[Any], statement: Sql, size: int = BLOCK_SIZE) -> Itera
     connection = connections[rows.db]
     connection.ensure_connection()
     quoted = False  # whether the stream is inside a quoted cell at a block's start
-    pending = bytearray()
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql, params or None) as copy:
-            for data in copy:
-                pending += data
-                if len(pending) >= size:
-                    block, quoted = crlf(bytes(pending), quoted)
-                    pending.clear()
-                    yield block
-    if pending:
-        yield crlf(bytes(pending), quoted)[0]
+            read = block_reader(copy, size)
+            while block := read():
+                block, quoted = crlf(block, quoted)
+                yield block
+
+
+def block_reader(copy: Any, size: int) -> Callable[[], bytes]:
+    """A function giving the next `size` bytes or so of a COPY TO (empty at the end).
+
+    psycopg reads a COPY a row at a time, each read a round trip of its own through
+    `Connection.wait` (where `core.database` bounds how long an answer may take). Here one
+    wait reads a whole block: the same bound for each block, without a wait's cost for each
+    of a million rows. Should psycopg stop offering its row reader's generator, the block
+    is gathered from `Copy.read()` instead.
+    """
+    read_row = getattr(copy, "_read_gen", None)
+    if read_row is None:
+
+        def gather() -> bytes:
+            parts, length = [], 0
+            while length < size and (data := copy.read()):
+                parts.append(data)
+                length += len(data)
+            return b"".join(parts)
+
+        return gather
+
+    def rows_of_a_block() -> Any:
+        parts, length = [], 0
+        while length < size:
+            data = yield from read_row()
+            if not data:
+                break
+            parts.append(data)
+            length += len(data)
+        return b"".join(parts)
+
+    return lambda: copy.connection.wait(rows_of_a_block())
 
 
 def crlf(block: bytes, quoted: bool) -> tuple[bytes, bool]:

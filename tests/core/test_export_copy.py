@@ -184,3 +184,42 @@ def test_row_ends_become_crlf_outside_quotes_wherever_the_blocks_split(seed):
         pieces.append(block)
     assert b"".join(pieces) == whole
     assert not state
+
+
+def test_blocks_are_gathered_from_rows_without_psycopg_s_row_generator():
+    """The fallback when psycopg no longer offers its row reader: `Copy.read()` row by row."""
+
+    class Copy:
+        def __init__(self, rows):
+            self.rows = list(rows)
+
+        def read(self):
+            return self.rows.pop(0) if self.rows else b""
+
+    read = export_copy.block_reader(Copy([b"a,b\n"] * 10), size=10)
+    blocks = list(iter(read, b""))
+    assert blocks == [b"a,b\n" * 3, b"a,b\n" * 3, b"a,b\n" * 3, b"a,b\n"]
+
+
+@pytest.mark.django_db
+@postgres
+def test_one_wait_reads_a_whole_block(records, monkeypatch):
+    """A block is one round trip for the watchdog (`core.database`), not one per row."""
+    from django.db import connection as django_connection
+
+    export = TreatyActionExport()
+    rows = TreatyAction.objects.order_by(*export.ordering)
+    statement = export_copy.copy_statement(export.columns, rows, export.value_paths())
+    django_connection.ensure_connection()
+    raw = django_connection.connection
+    waits = []
+    original = type(raw).wait
+
+    def counted(self, gen, *args, **kwargs):
+        waits.append(1)
+        return original(self, gen, *args, **kwargs)
+
+    monkeypatch.setattr(type(raw), "wait", counted)
+    content = b"".join(export_copy.blocks(rows, statement))
+    assert content.count(b"\r\n") >= 20
+    assert len(waits) <= 4  # the COPY statement, one block, the end: not one wait per row
