@@ -12,6 +12,8 @@ arguments always give the same rows) and served by gunicorn as `make serve` serv
   in the same run, interleaved;
 - page bytes and query counts at every scale;
 - a load run: 8 clients for 60 s over a mix of public URLs: errors, p50, p99;
+- `load_seed` on a copy of the scale's database (a first load, then again) against the
+  same on an empty database: its time and memory do not grow with other rows;
 - query plans: EXPLAIN ANALYZE of every query of every public page (bench/explain.py): no
   sort of the whole table, nothing spilled to disk.
 
@@ -327,6 +329,68 @@ def plans(database_url):
     ]
 
 
+# Runs `manage.py load_seed` and reports its peak memory (KiB) on stderr's last line.
+LOAD_SEED = (
+    "import resource, runpy, sys; sys.argv = ['manage.py', 'load_seed', '-v0']; "
+    "runpy.run_path('manage.py', run_name='__main__'); "
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+)
+
+
+def load_seed(database_url):
+    """Seconds and peak MB of one `load_seed`."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_SEED],
+        cwd=ROOT,
+        env=env(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return time.monotonic() - started, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def empty_database():
+    """A migrated database with no rows, kept as the template of the first-load reference."""
+    name = "treaty_tracker_bench_empty"
+    exists = psql("postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if exists.stdout.strip() != "1":
+        psql("postgres", "-c", f'CREATE DATABASE "{name}"')
+    manage(f"{PG}/{name}", "migrate", "--no-input", "-v0")
+    return name
+
+
+def seed_loads(scale, runs):
+    """`load_seed` on a copy of the scale's database, first load and again, against the same
+    on an empty database, interleaved: {(step, side): [(seconds, MB)]}."""
+    template = {"ours": f"treaty_tracker_bench_{scale}", "ref": empty_database()}
+    found = {}
+    for run in range(runs):
+        for side in ("ref", "ours") if run % 2 == 0 else ("ours", "ref"):
+            scratch = f"treaty_tracker_bench_scratch_{side}"
+            psql("postgres", "-c", f'DROP DATABASE IF EXISTS "{scratch}"')
+            psql("postgres", "-c", f'CREATE DATABASE "{scratch}" TEMPLATE "{template[side]}"')
+            try:
+                for step in ("first load", "loaded again"):
+                    found.setdefault((step, side), []).append(load_seed(f"{PG}/{scratch}"))
+            finally:
+                psql("postgres", "-c", f'DROP DATABASE IF EXISTS "{scratch}"')
+        log(
+            f"{scale} load_seed run {run + 1}: "
+            + ", ".join(f"{step} {side} {v[-1][0]:.1f} s" for (step, side), v in found.items())
+        )
+    return found
+
+
+# A page may be at most RATIO times its size at seed scale, as
+# tests/portal/test_page_sizes_at_scale.py holds it; a list the seed fills only in part
+# (8 treaties, where a page shows 50 rows or 10 matrix columns) FILLING_RATIO times.
+RATIO = 3
+FILLING_RATIO = 5
+FILLING = {"treaty list", "country page (US)", "participations matrix (10 treaties a page)"}
+
+
 def pages_for(scale):
     if SCALES[scale] is None:
         treaty, source = "/treaties/ctbt/", "/sources/1/"
@@ -338,7 +402,7 @@ def pages_for(scale):
         "participations list": "/participations/",
         # The last page the list shows (core.paging caps the depth).
         "participations list, last page": "/participations/?page=last",
-        "participations matrix (20 treaties a page)": "/participations/?view=matrix",
+        "participations matrix (10 treaties a page)": "/participations/?view=matrix",
         "treaty list": "/treaties/",
         "country list": "/countries/",
         "country page (US)": "/countries/us/",
@@ -532,6 +596,32 @@ def main():
                     load["errors"] == 0,
                 )
             )
+        # load_seed beside the scale's rows: its work is the seed's own, whatever else is there.
+        found = seed_loads(scale, max(args.runs // 2, 2))
+        for step in ("first load", "loaded again"):
+            ref, ours = found[(step, "ref")], found[(step, "ours")]
+            ratio = statistics.median(t for t, _ in ours) / statistics.median(t for t, _ in ref)
+            rows.append(
+                (
+                    f"load_seed, {step}, beside the {scale} rows (time)",
+                    "empty database: " + fmt([t for t, _ in ref], "s"),
+                    fmt([t for t, _ in ours], "s"),
+                    f"{ratio:.2f}×",
+                    "≤ 1.5×",
+                    ratio <= 1.5,
+                )
+            )
+            growth = max(m for _, m in ours) - max(m for _, m in ref)
+            rows.append(
+                (
+                    f"load_seed, {step}, beside the {scale} rows (peak memory)",
+                    "empty database: " + fmt([m for _, m in ref], "MB"),
+                    fmt([m for _, m in ours], "MB"),
+                    f"{growth:+.0f} MB",
+                    "≤ +20 MB",
+                    growth <= 20,
+                )
+            )
     # Page sizes: do they stay bounded as the data grows?
     for label in pages_for("seed"):
         base = sizes["seed"][label]
@@ -543,14 +633,15 @@ def main():
             )
         largest = sizes[list(sizes)[-1]][label]
         ratio = largest["bytes"] / max(base["bytes"], 1)
+        bound = FILLING_RATIO if label in FILLING else RATIO
         rows.append(
             (
                 f"page size: {label}",
                 f"seed: {base['bytes'] / 1024:,.0f} KB",
                 "; ".join(cells[1:]) or "—",
                 f"{ratio:.1f}×",
-                "≤ 3× seed",
-                ratio <= 3,
+                f"≤ {bound}× seed" + (" (the seed fills it in part)" if label in FILLING else ""),
+                ratio <= bound,
             )
         )
     write(args.output, rows, scales, args)

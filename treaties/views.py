@@ -63,7 +63,7 @@ from .status import NO_ACT_RECORDED, ShownStatus, shown_status
 COUNTRY_TREATIES_PER_PAGE = PAGE_SIZE
 COUNTRY_LIST_LIMIT = PAGE_SIZE
 # Treaties the participations matrix shows at a time, as columns (a page each).
-MATRIX_TREATIES = 20
+MATRIX_TREATIES = 10
 
 
 def mark_after(actions, day):

@@ -25,7 +25,7 @@ SCALE_COUNTRIES = 8  # the United States among them (`scale.FIRST_CODES`)
 RATIO = 3
 # ...but a list the seed fills only in part grows until a page holds its 50 rows, and no
 # further: 8 treaties at seed on the treaty list and on a country's page, and as the
-# participations matrix's columns (it shows 20 at a time).
+# participations matrix's columns (it shows 10 at a time).
 FILLING_RATIO = 5
 FILLING = {"treaty list", "country page", "participations matrix"}
 # Searches ask for a kind's total only once its best 20 are full: one query more, at most.

@@ -192,7 +192,8 @@ def matrix_columns(html):
 
 
 def test_the_participations_matrix_shows_its_treaties_a_page_at_a_time(client, japan):
-    many = [TreatyFactory(slug=f"t{n:02d}", display_order=100 + n) for n in range(25)]
+    # Japan's three and as many more as fill the first page and part of a second.
+    many = [TreatyFactory(slug=f"t{n:02d}", display_order=100 + n) for n in range(MATRIX_TREATIES)]
     for treaty in many:
         ParticipationFactory(treaty=treaty, country=japan)
     every = ["npt", "ctbt", "tpnw", *(t.slug for t in many)]
@@ -202,7 +203,8 @@ def test_the_participations_matrix_shows_its_treaties_a_page_at_a_time(client, j
 
     assert matrix_columns(first) == every[:MATRIX_TREATIES]
     assert matrix_columns(second) == every[MATRIX_TREATIES:]
-    assert "Treaties 1–20 of 28, as columns." in first
+    total = MATRIX_TREATIES + 3
+    assert f"Treaties 1–{MATRIX_TREATIES} of {total}, as columns." in first
     assert 'href="?view=matrix&amp;page=2"' in first and "page 2 of 2" in second
     # "This matrix (CSV)" is the page's matrix: the same treaties as columns.
     assert 'href="/participations/matrix.csv?page=2"' in second
@@ -215,7 +217,7 @@ def test_the_participations_matrix_shows_its_treaties_a_page_at_a_time(client, j
 
 
 def test_a_filtered_matrix_pages_through_the_treaties_it_covers(client, japan):
-    for n in range(25):
+    for n in range(MATRIX_TREATIES + 5):
         ParticipationFactory(treaty=TreatyFactory(slug=f"t{n:02d}"), country=CountryFactory())
     html = client.get("/participations/?view=matrix&country=JP").content.decode()
     assert matrix_columns(html) == ["npt", "ctbt", "tpnw"]
