@@ -10,7 +10,9 @@ runs in a transaction.
 """
 
 import contextlib
+from unittest import mock
 
+import psycopg
 import pytest
 from django.core.handlers.base import BaseHandler
 from django.db import connection
@@ -56,14 +58,24 @@ def test_every_admin_address_still_runs_in_one_transaction():
 
 @contextlib.contextmanager
 def transaction_states():
-    """[(in a transaction?, SQL)] of every query run meanwhile on this thread's connection."""
+    """[(in a transaction?, SQL)] of every query run meanwhile on this thread's connection,
+    COPY included (the exports on PostgreSQL, which psycopg runs outside Django's cursor)."""
     states = []
 
     def record(execute, sql, params, many, context):
         states.append((connection.in_atomic_block, sql))
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
+    copy = psycopg.Cursor.copy
+
+    def recorded_copy(cursor, statement, *args, **kwargs):
+        states.append((connection.in_atomic_block, str(statement)))
+        return copy(cursor, statement, *args, **kwargs)
+
+    with (
+        connection.execute_wrapper(record),
+        mock.patch.object(psycopg.Cursor, "copy", recorded_copy),
+    ):
         yield states
 
 
