@@ -653,7 +653,9 @@ def write(path, rows, scales, args):
         "",
         f"`make bench`, {datetime.date.today().isoformat()}, PostgreSQL, "
         f"scales: {', '.join(scales)}; "
-        f"medians of {args.runs} interleaved runs (min–max in brackets).",
+        f"medians (min–max in brackets) of interleaved runs: {args.runs} of each export, "
+        f"{max(args.runs // 2, 2)} of {args.wrk_seconds} s with wrk for each page, "
+        f"{max(args.runs // 2, 2)} of each load_seed.",
         "",
         "| What | Reference | Ours | Ratio | Goal | Met? |",
         "| --- | --- | --- | --- | --- | --- |",

@@ -16,7 +16,7 @@ was written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connections
@@ -39,9 +39,6 @@ from django.db.models import (
 )
 from django.db.models.constants import LOOKUP_SEP
 
-if TYPE_CHECKING:
-    from .export import Column
-
 BLOCK_SIZE = 64 * 1024
 
 # The code points of core.export.FORMULA_PREFIXES, as SQL's ascii() reads a text's first.
@@ -50,6 +47,20 @@ FORMULA_CODES = "(61, 43, 45, 64, 9, 13)"
 # A column's SQL: its cell as text (NULL for an empty cell) from the SQL of its values.
 Sql = tuple[str, list[Any]]
 SqlMaker = Callable[..., Sql]
+
+
+class Column(Protocol):
+    """What a COPY needs of a CSV column (`core.export.Column`): the database paths its
+    cell is made of, and how SQL or Python makes the cell from their values."""
+
+    @property
+    def fields(self) -> tuple[str, ...]: ...
+
+    @property
+    def compute(self) -> Callable[..., Any] | None: ...
+
+    @property
+    def sql(self) -> Callable[..., Sql] | None: ...
 
 
 def same(value: Any) -> Any:

@@ -331,14 +331,21 @@ class _Lookups:
     """Countries, treaties and sources by key, read once per file."""
 
     def __init__(self):
+        # Every state (a few hundred at most); treaties and sources, of which the record
+        # may hold thousands, are read as the file names them, once each.
         self.countries = {str(c.code): c for c in Country.objects.all()}
-        self.treaties = {t.slug: t for t in Treaty.objects.all()}
-        self._sources = None
+        self._treaties: dict[str, Treaty | None] = {}
+        self._sources: dict[str, Source | None] = {}
+
+    def treaty(self, slug):
+        if slug not in self._treaties:
+            self._treaties[slug] = Treaty.objects.filter(slug=slug).first() if slug else None
+        return self._treaties[slug]
 
     def source(self, slug):
-        if self._sources is None:
-            self._sources = {s.slug: s for s in Source.objects.all()}
-        return self._sources.get(slug)
+        if slug not in self._sources:
+            self._sources[slug] = Source.objects.filter(slug=slug).first() if slug else None
+        return self._sources[slug]
 
     def country_by_code(self, code):
         return self.countries.get((code or "").strip().upper())
@@ -392,7 +399,7 @@ def _pk(text):
 
 
 def _site_common(values, lookups):
-    treaty = lookups.treaties.get(values.get("treaty", "").strip())
+    treaty = lookups.treaty(values.get("treaty", "").strip())
     if treaty is None:
         raise ValueError(_('unknown treaty "%(slug)s".') % {"slug": values.get("treaty", "")})
     country = lookups.country_by_code(values.get("iso2", ""))
