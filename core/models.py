@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import PartialDateAttr, partial_date_constraints, precision_field
 from .i18n import LocalizedMixin
+from .links import link
 from .validators import refuse_bidi_controls_in
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class Source(LocalizedMixin, Versioned, models.Model):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:source-detail", args=[self.pk])
+        return link("portal:source-detail", self.pk, sample="987654321")
 
     def clean(self) -> None:
         from .dates import normalize_partial_dates

@@ -27,6 +27,7 @@ from core.dates import (
     years_before,
 )
 from core.i18n import LocalizedMixin
+from core.links import link
 from core.models import Provenance, Versioned, unsourced_index
 from core.sorting import code_points
 
@@ -256,7 +257,7 @@ class Treaty(LocalizedMixin, Versioned, Provenance):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("treaties:treaty-detail", args=[self.slug])
+        return link("treaties:treaty-detail", self.slug, sample="sample-slug")
 
     def clean(self) -> None:
         super().clean()
@@ -468,24 +469,31 @@ class Country(Versioned, models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.code.name)
+        return self.name
 
     @property
     def name(self) -> str:
-        return self.code.name
+        """The name in the active language (looked up once per code and language)."""
+        return country_name(self.code_text, translation.get_language())
+
+    @property
+    def code_text(self) -> str:
+        """The code as stored ("JP"): `code` builds a django-countries object at each read."""
+        stored = self.__dict__.get("code")
+        return stored if isinstance(stored, str) else str(self.code)
 
     def name_in(self, language: str) -> str:
-        return country_name(str(self.code), language)
+        return country_name(self.code_text, language)
 
     @property
     def iso2(self) -> str:
-        return str(self.code).lower()
+        return self.code_text.lower()
 
     def natural_key(self) -> tuple[str]:
-        return (str(self.code),)
+        return (self.code_text,)
 
     def get_absolute_url(self) -> str:
-        return reverse("treaties:country-detail", args=[self.iso2])
+        return link("treaties:country-detail", self.iso2, sample="zz")
 
 
 class ParticipationQuerySet(models.QuerySet["Participation"]):

@@ -18,17 +18,29 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django_countries.fields import Country as CountryCode
 
 from core.dates import PartialDate
 from core.export import Column, CsvExport, cell
+from core.queries import hand_children
 from core.sorting import stable_order
 
 from . import charts, worldmap
 from .choices import ParticipationStatus
 from .figures import FIGURE_COMPARISONS
-from .models import Country, Metric, Participation, ReportedFigure, Treaty, TreatyAction, today
+from .models import (
+    Country,
+    Metric,
+    Participation,
+    ReportedFigure,
+    Treaty,
+    TreatyAction,
+    country_name,
+    today,
+)
 from .records import counts_on_days
 from .status import NO_ACT_RECORDED, ShownStatus, derive_status, shown_status
 
@@ -53,6 +65,9 @@ LEGEND_ORDER = [
     NO_RECORD.value,
 ]
 
+# Beside a state the map cannot draw, in the list of states by status.
+NOT_DRAWN_MARK = mark_safe("<sup>*</sup>")
+
 # Areas on the map that django-countries does not name.
 EXTRA_AREA_NAMES = {"XK": gettext_lazy("Kosovo")}
 
@@ -62,11 +77,15 @@ def treaty_records(treaty: Treaty) -> list[Participation]:
     participations = list(
         Participation.objects.for_treaty(treaty)
         .select_related("country", "source")
-        .prefetch_related(Prefetch("actions", queryset=TreatyAction.objects.chronological()))
         .order_by(*stable_order(Participation, "country__code", "pk"))
     )
     for participation in participations:
         participation.treaty = treaty
+    hand_children(
+        participations,
+        "actions",
+        TreatyAction.objects.for_treaty(treaty).chronological(),
+    )
     return participations
 
 
@@ -95,7 +114,7 @@ def decisive_act(actions: Iterable[TreatyAction], day: datetime.date) -> TreatyA
 
 
 def area_name(code: str) -> str:
-    return str(CountryCode(code).name or EXTRA_AREA_NAMES.get(code, code))
+    return country_name(code, get_language()) or str(EXTRA_AREA_NAMES.get(code, code))
 
 
 # -- the map --------------------------------------------------------------------------------
@@ -129,6 +148,17 @@ class LegendEntry:
     @property
     def css_class(self) -> str:
         return f"map-status-{self.status.value}"
+
+    def state_links(self) -> SafeString:
+        """The states, each a link to its page, starred where the map cannot draw it."""
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>{}',
+            (
+                (row.country.get_absolute_url(), row.name, "" if row.on_map else NOT_DRAWN_MARK)
+                for row in self.rows
+            ),
+        )
 
 
 @dataclass
@@ -179,8 +209,8 @@ def status_rows(
     for country in no_record:
         rows.append(StatusRow(country=country, status=absent, day=day))
     for row in rows:
-        row.on_map = str(row.country.code) in shapes
-    return sorted(rows, key=lambda row: str(row.country.code))
+        row.on_map = row.country.code_text in shapes
+    return sorted(rows, key=lambda row: row.country.code_text)
 
 
 def legend_of(rows: Iterable[StatusRow]) -> list[LegendEntry]:
@@ -206,15 +236,19 @@ def status_map(
 ) -> StatusMap:
     """The world map of `treaty` on `day`, with its legend and the rows it is drawn from."""
     rows = status_rows(treaty, day, participations, no_record)
-    by_code = {str(row.country.code): row for row in rows}
+    by_code = {row.country.code_text: row for row in rows}
     areas = {}
+    title = gettext("%(country)s: %(status)s")
+    labels: dict[str, str] = {}
     for code in worldmap.world_shapes().codes:
         row = by_code.get(code)
         status = row.status if row is not None else NO_RECORD
         name = row.name if row is not None else area_name(code)
+        if status.value not in labels:
+            labels[status.value] = str(status.label)
         areas[code] = worldmap.Area(
             css_class=f"map-status-{status.value}",
-            title=gettext("%(country)s: %(status)s") % {"country": name, "status": status.label},
+            title=title % {"country": name, "status": labels[status.value]},
         )
     day_text = PartialDate(day).display()
     svg = worldmap.draw(
@@ -267,7 +301,7 @@ class StatusMapExport(CsvExport):
 
     filename = "map.csv"
     columns = [
-        Column("iso2", lambda row: str(row.country.code)),
+        Column("iso2", lambda row: row.country.code_text),
         Column("country_en", lambda row: row.country.name_in("en")),
         Column("country_ja", lambda row: row.country.name_in("ja")),
         Column("status", lambda row: row.status.value),

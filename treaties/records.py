@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from .choices import ActionType, ParticipationStatus
 from .models import Participation, Treaty, TreatyAction, today
-from .status import count_statuses, derive_status
+from .status import derive_status, no_counts, tally
 
 
 def statuses_on(
@@ -73,6 +74,8 @@ def counts_on_days(
     A participation's status on a day depends only on which of its acts are in effect (a
     set that only grows with the day, so its size names it) and on whether the treaty is in
     force or expired that day: each status is derived once per such state, not once per day.
+    The counts are kept running from day to day: a day recounts only the participations with
+    an act taking effect since the day before (all of them when the treaty's state changes).
     """
     effects = {pk: sorted(a.takes_effect for a in acts) for pk, acts in by_participation.items()}
     first_signature = {
@@ -80,28 +83,36 @@ def counts_on_days(
         for pk, acts in by_participation.items()
         if (signatures := [a.takes_effect for a in acts if a.action_type == ActionType.SIGNATURE])
     }
-    rows = [_Counted(p.pk, p.required_for_entry_into_force) for p in participations]
+    required = {p.pk: p.required_for_entry_into_force for p in participations}
+    # Every act's day, in order: between two days only the participations with an act
+    # taking effect in between can change, unless the treaty's own state changes.
+    changes = sorted((day, pk) for pk, days in effects.items() if pk in required for day in days)
     derived: dict[tuple[int, int, bool, bool], ParticipationStatus] = {}
+    shown: dict[int, tuple[str, bool]] = {}
+    running = no_counts()
     counts = {}
+    treaty_state = None
+    upcoming = 0
     for day in sorted(set(days)):
-        treaty_state = (treaty.in_force_on(day), treaty.has_expired(day))
-        statuses = {}
-        for pk, _required in rows:
+        passed = bisect.bisect_right(changes, (day, math.inf))
+        if (state := (treaty.in_force_on(day), treaty.has_expired(day))) != treaty_state:
+            treaty_state, changed = state, set(required)
+        else:
+            changed = {pk for _, pk in changes[upcoming:passed]}
+        upcoming = passed
+        for pk in changed:
             key = (pk, bisect.bisect_right(effects.get(pk, ()), day), *treaty_state)
             status = derived.get(key)
             if status is None:
                 status = derived[key] = derive_status(treaty, by_participation.get(pk, ()), day)
-            statuses[pk] = status
-        signed = {pk for pk, first in first_signature.items() if first <= day}
-        counts[day] = count_statuses(rows, statuses, signed=signed)
+            signed = pk in first_signature and first_signature[pk] <= day
+            if pk in shown:
+                was, had_signed = shown[pk]
+                tally(running, was, required[pk], had_signed, by=-1)
+            shown[pk] = (status, signed)
+            tally(running, status, required[pk], signed)
+        counts[day] = dict(running)
     return counts
-
-
-class _Counted(NamedTuple):
-    """What `count_statuses` reads of a participation."""
-
-    pk: int
-    required_for_entry_into_force: bool
 
 
 def refresh_statuses_after_seed(saved: Mapping[type, Collection[Any]] | None = None) -> None:

@@ -12,9 +12,9 @@ mean (an act dated only "June 1976" is certain from 30 June 1976).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -100,38 +100,26 @@ def derive_status(
     return status
 
 
-class Countable(Protocol):
-    """What `count_statuses` reads of a participation."""
-
-    @property
-    def pk(self) -> Any: ...
-    @property
-    def required_for_entry_into_force(self) -> bool: ...
-
-
-def count_statuses(
-    participations: Iterable[Countable],
-    statuses: Mapping[int, str],
-    signed: Collection[int] = frozenset(),
-) -> dict[str, int]:
-    """The counts of `ParticipationQuerySet.records_held()`, for statuses computed on a day.
-
-    `signed` holds the participations with a signature in effect on that day.
-    """
+def no_counts() -> dict[str, int]:
+    """The counts of `ParticipationQuerySet.records_held()` for no participation at all;
+    `tally` counts each participation in, with its status on a day."""
     counts = dict.fromkeys(ParticipationStatus.values, 0)
     counts.update(consented_or_party=0, required_consented=0, required_total=0, signed=0, total=0)
-    for participation in participations:
-        status = statuses[participation.pk]
-        counts[status] += 1
-        counts["total"] += 1
-        counts["required_total"] += participation.required_for_entry_into_force
-        if participation.pk in signed:
-            counts["signed"] += 1
-        if status in RATIFIED_STATUSES:
-            counts["consented_or_party"] += 1
-            if participation.required_for_entry_into_force:
-                counts["required_consented"] += 1
     return counts
+
+
+def tally(counts: dict[str, int], status: str, required: bool, signed: bool, by: int = 1) -> None:
+    """Count one participation into `counts` (`by=-1` takes it out again)."""
+    counts[status] += by
+    counts["total"] += by
+    if required:
+        counts["required_total"] += by
+    if signed:
+        counts["signed"] += by
+    if status in RATIFIED_STATUSES:
+        counts["consented_or_party"] += by
+        if required:
+            counts["required_consented"] += by
 
 
 def validate_sequence(treaty: Treaty, actions: Sequence[TreatyAction]) -> None:

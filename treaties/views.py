@@ -9,7 +9,7 @@ are fetched once into a {pk: Source} map for the `provenance` tag.
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from django.views.generic import DetailView
 from django_countries.fields import Country as CountryCode
 
 from core.models import Source
-from core.queries import first_with_total
+from core.queries import first_with_total, hand_children
 from core.views_base import PAGE_SIZE, BrowseView, CsvExportView, ReadOnlyMixin
 
 from .exports import (
@@ -184,20 +184,18 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
             # Nothing is listed until the filters are corrected (the page answers 400).
             return Paginator([], PAGE_SIZE).page(1)
         as_of = pfilter.as_of_date
-        ordered_actions = Prefetch("actions", queryset=TreatyAction.objects.chronological())
-        if as_of is None:
-            page = paginate(self.request, pfilter.qs.prefetch_related(ordered_actions))
-            page.object_list = list(page.object_list)
-            for participation in page.object_list:
-                participation.shown_status = shown_status(participation)
-            return page
         # The status on a past day is computed from the dated actions of every
         # participation (two queries), then filtered and paginated in Python.
-        participations = pfilter.rows_as_of()
-        page = paginate(self.request, participations)
-        page.object_list = list(page.object_list)
-        prefetch_related_objects(page.object_list, ordered_actions)
-        for participation in page.object_list:
+        page = paginate(self.request, pfilter.qs if as_of is None else pfilter.rows_as_of())
+        page.object_list = rows = list(page.object_list)
+        hand_children(
+            rows, "actions", TreatyAction.objects.filter(participation__in=rows).chronological()
+        )
+        if as_of is None:
+            for participation in rows:
+                participation.shown_status = shown_status(participation)
+            return page
+        for participation in rows:
             participation.shown_status = shown_status(participation)
             for action in participation.actions.all():
                 action.after_as_of = action.takes_effect > as_of
@@ -493,9 +491,9 @@ class ParticipationListView(ParticipationBrowse, ListPage):
 def matrix_page(request, participations):
     """The page (?page=) of the treaties the matrix shows as columns: MATRIX_TREATIES of
     those the participations cover, in the lists' order. A page that does not exist is a 404."""
-    treaties = Treaty.objects.filter(
-        pk__in=participations.order_by().values("treaty_id")
-    ).order_by(*TreatyExport.ordering)
+    treaties = Treaty.objects.filter(pk__in=participations.order_by().values("treaty_id")).order_by(
+        *TreatyExport.ordering
+    )
     return paginate(request, treaties, per_page=MATRIX_TREATIES)
 
 

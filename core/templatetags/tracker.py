@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from core.dates import PartialDate
@@ -19,6 +20,7 @@ from core.languages import url_in_language
 if TYPE_CHECKING:
     from django.db import models
     from django.template.context import Context
+    from django.utils.safestring import SafeString
 
     from core.models import Source
 
@@ -57,16 +59,40 @@ def pdate(value: PartialDate | datetime.date | Literal[""] | None) -> str:
     return PartialDate(value).display(get_language())
 
 
-@register.inclusion_tag("includes/provenance.html")
-def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> dict[str, Any]:
+@register.simple_tag
+def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> SafeString:
     """Where a fact came from and how old it is: source link, locator, as-of date.
 
     `sources` is an optional {pk: Source} map so a table of facts needs no query per row.
+    Built here rather than in a template: a page of facts shows it for every one of them.
     """
     source = None
     if getattr(fact, "source_id", None):
         source = sources.get(fact.source_id) if sources is not None else fact.source
-    return {"fact": fact, "source": source, "as_of": getattr(fact, "as_of", None)}
+    as_of = as_partial_date(getattr(fact, "as_of", None))
+    how_old = (
+        format_html(' · <time class="as-of" datetime="{}">{}</time>', as_of.iso(), age(as_of))
+        if as_of
+        else ""
+    )
+    if source is None:
+        return format_html(
+            '<span class="provenance"><span class="no-source">{}</span>{}</span>',
+            gettext("no source recorded"),
+            how_old,
+        )
+    locator = getattr(fact, "locator", "")
+    return format_html(
+        '<details class="provenance"><summary>{}{}</summary><span class="provenance-body">'
+        '<a href="{}" lang="{}">{}</a>{}{}</span></details>',
+        gettext("Source"),
+        format_html(' <time datetime="{}">{}</time>', as_of.iso(), pdate(as_of)) if as_of else "",
+        source.get_absolute_url(),
+        loc_lang(source, "title"),
+        loc(source, "title"),
+        format_html(', <span lang="{}">{}</span>', source.language, locator) if locator else "",
+        how_old,
+    )
 
 
 @register.simple_tag
