@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from core.collation import to_hiragana
 from core.dates import (
     PartialDateAttr,
+    Precision,
     ended_before,
     normalize_partial_dates,
     partial_date_constraints,
@@ -705,7 +706,11 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
     @property
     def takes_effect(self) -> datetime.date:
         """The day from which the act counts: its effective date, else the end of its period."""
-        return self.effective_on or self.date.end
+        if self.effective_on:
+            return self.effective_on
+        if (self.date_precision or Precision.DAY) == Precision.DAY and self.date_on is not None:
+            return self.date_on  # its own end, without building the partial date
+        return self.date.end
 
     # A form that validates a whole set of actions together turns this off (see admin).
     check_sequence_against_saved = True
