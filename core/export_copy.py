@@ -93,22 +93,23 @@ def timestamp(ref: str) -> str:
     )
 
 
-def stored(field: Field[Any, Any], ref: str) -> str | None:
-    """The cell of a stored value of `field` as `cell()` writes it, or None if no rule."""
+def stored(field: Field[Any, Any]) -> Callable[[str], str] | None:
+    """How SQL writes a stored value of `field` as `cell()` does, given the value's SQL; None
+    if there is no rule for its kind of field."""
     if isinstance(field, BooleanField):
-        return f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' END"
+        return lambda ref: f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' END"
     if isinstance(field, DateTimeField):
-        return timestamp(ref)
+        return timestamp
     if isinstance(field, DateField):
-        return f"to_char({ref}, 'YYYY-MM-DD')"
+        return lambda ref: f"to_char({ref}, 'YYYY-MM-DD')"
     if isinstance(
         field, AutoField | BigAutoField | IntegerField | BigIntegerField | SmallIntegerField
     ):
-        return ref  # COPY writes a number as str() does
+        return lambda ref: ref  # COPY writes a number as str() does
     if isinstance(field, ForeignKey):
-        return stored(field.target_field, ref)
+        return stored(field.target_field)
     if isinstance(field, CharField | TextField):
-        return text(ref)
+        return text
     return None
 
 
@@ -128,9 +129,9 @@ def maker(column: Column, model: Any) -> SqlMaker | None:
     if column.sql is not None:
         return column.sql
     if column.compute is same and len(column.fields) == 1:
-        field = field_at(model, column.fields[0])
-        if stored(field, "value") is not None:
-            return lambda ref: (stored(field, ref) or "", [])
+        rule = stored(field_at(model, column.fields[0]))
+        if rule is not None:
+            return lambda ref: (rule(ref), [])
     return None
 
 
