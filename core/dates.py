@@ -66,12 +66,7 @@ class PartialDate:
     @property
     def end(self) -> datetime.date:
         """The last day the period could stand for."""
-        if self.precision == Precision.YEAR:
-            return datetime.date(self.value.year, 12, 31)
-        if self.precision == Precision.MONTH:
-            last = calendar.monthrange(self.value.year, self.value.month)[1]
-            return self.value.replace(day=last)
-        return self.value
+        return period_end(self.value, self.precision)
 
     def iso(self) -> str:
         if self.precision == Precision.YEAR:
@@ -108,6 +103,15 @@ def truncate(value: datetime.date, precision: str) -> datetime.date:
         return value.replace(month=1, day=1)
     if precision == Precision.MONTH:
         return value.replace(day=1)
+    return value
+
+
+def period_end(value: datetime.date, precision: str) -> datetime.date:
+    """The last day of the period `value` stands for at `precision` ("" is a day)."""
+    if precision == Precision.YEAR:
+        return datetime.date(value.year, 12, 31)
+    if precision == Precision.MONTH:
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
     return value
 
 

@@ -20,10 +20,10 @@ from simple_history.models import HistoricalRecords
 from core.collation import to_hiragana
 from core.dates import (
     PartialDateAttr,
-    Precision,
     ended_before,
     normalize_partial_dates,
     partial_date_constraints,
+    period_end,
     precision_field,
     years_before,
 )
@@ -383,7 +383,7 @@ class Region(models.TextChoices):
 
 
 @functools.cache
-def country_name(code: str, language: str) -> str:
+def country_name(code: str, language: str | None) -> str:
     """A country's name in a language, looked up once per code and language (the names
     come with the code, from django-countries and settings.COUNTRIES_OVERRIDE)."""
     with translation.override(language):
@@ -474,8 +474,8 @@ class Country(Versioned, models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the active language (looked up once per code and language)."""
-        return country_name(self.code_text, translation.get_language())
+        """The name in the active language."""
+        return self.name_in(translation.get_language())
 
     @property
     def code_text(self) -> str:
@@ -483,7 +483,8 @@ class Country(Versioned, models.Model):
         stored = self.__dict__.get("code")
         return stored if isinstance(stored, str) else str(self.code)
 
-    def name_in(self, language: str) -> str:
+    def name_in(self, language: str | None) -> str:
+        """The name in `language`, looked up once per code and language."""
         return country_name(self.code_text, language)
 
     @property
@@ -708,9 +709,9 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
         """The day from which the act counts: its effective date, else the end of its period."""
         if self.effective_on:
             return self.effective_on
-        if (self.date_precision or Precision.DAY) == Precision.DAY and self.date_on is not None:
-            return self.date_on  # its own end, without building the partial date
-        return self.date.end
+        if self.date_on is None:
+            return self.date.end  # an act without a date has no day of effect (an error)
+        return period_end(self.date_on, self.date_precision)
 
     # A form that validates a whole set of actions together turns this off (see admin).
     check_sequence_against_saved = True

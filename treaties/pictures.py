@@ -600,7 +600,4 @@ def _cell_of(n: int) -> Callable[[dict[str, Any]], str]:
 
 
 def _name_in(code: CountryCode, language: str) -> str:
-    from django.utils import translation
-
-    with translation.override(language):
-        return str(code.name)
+    return country_name(str(code), language)
