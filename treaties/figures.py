@@ -7,7 +7,7 @@ between what a source reports and what this database holds is seen for what it i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.utils.translation import ngettext_lazy
@@ -92,14 +92,18 @@ def compare_with_records(
     return figure
 
 
-def figures_beside_records(treaty: Treaty) -> tuple[list[ReportedFigure], dict[str, int]]:
+def figures_beside_records(
+    treaty: Treaty, held: Collection[Participation] | None = None
+) -> tuple[list[ReportedFigure], dict[str, int]]:
     """The treaty's figures, each treaty-wide count with the records held on its own date,
-    and the records held today."""
+    and the records held today. `held`: every participation of the treaty with its acts,
+    where the caller has read them already."""
     figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
     records = Participation.objects.for_treaty(treaty).records_held()
     records_on = records_held_on(
         treaty,
         [f.as_of.end for f in figures if f.as_of and f.metric in FIGURE_COMPARISONS],
+        held,
     )
     for figure in figures:
         compare_with_records(figure, records, records_on)

@@ -72,20 +72,50 @@ NOT_DRAWN_MARK = mark_safe("<sup>*</sup>")
 EXTRA_AREA_NAMES = {"XK": gettext_lazy("Kosovo")}
 
 
-def treaty_records(treaty: Treaty) -> list[Participation]:
-    """Every participation of `treaty` with its country, source and acts in order: 2 queries."""
-    participations = list(
-        Participation.objects.for_treaty(treaty)
-        .select_related("country", "source")
-        .order_by(*stable_order(Participation, "country__code", "pk"))
+# What the pictures read of a participation, its country and its acts. A page drawing a
+# treaty's 200 states leaves the rest unread (notes, timestamps, the country's posture):
+# building each row's every field was most of the cost of reading them.
+PICTURE_FIELDS = (
+    "treaty",
+    "country__code",
+    "status",
+    "required_for_entry_into_force",
+    "source",
+    "locator",
+    "as_of_on",
+    "as_of_precision",
+)
+PICTURE_ACT_FIELDS = (
+    "participation",
+    "action_type",
+    "date_on",
+    "date_precision",
+    "effective_on",
+    "source",
+    "locator",
+    "as_of_on",
+    "as_of_precision",
+)
+
+
+def treaty_records(treaty: Treaty, provenance: bool = True) -> list[Participation]:
+    """Every participation of `treaty` with its country and acts in order: 2 queries.
+
+    With `provenance` (for the pictures' CSV files), each record's source is read with it
+    and every field is read; without (for drawing), only `PICTURE_FIELDS`."""
+    records = Participation.objects.for_treaty(treaty).order_by(
+        *stable_order(Participation, "country__code", "pk")
     )
+    acts = TreatyAction.objects.for_treaty(treaty).chronological()
+    if provenance:
+        records = records.select_related("country", "source")
+    else:
+        records = records.select_related("country").only(*PICTURE_FIELDS)
+        acts = acts.only(*PICTURE_ACT_FIELDS)
+    participations = list(records)
     for participation in participations:
         participation.treaty = treaty
-    hand_children(
-        participations,
-        "actions",
-        TreatyAction.objects.for_treaty(treaty).chronological(),
-    )
+    hand_children(participations, "actions", acts)
     return participations
 
 

@@ -50,12 +50,18 @@ def statuses_by_participation(
 
 
 def records_held_on(
-    treaty: Treaty, days: Iterable[datetime.date]
+    treaty: Treaty,
+    days: Iterable[datetime.date],
+    participations: Collection[Participation] | None = None,
 ) -> dict[datetime.date, dict[str, int]]:
-    """{day: records_held counts on that day} for a treaty, in two queries whatever the days."""
+    """{day: records_held counts on that day} for a treaty, in two queries whatever the days,
+    or none from `participations`: every one of the treaty's, with their acts in hand."""
     days = sorted(set(days))
     if not days:
         return {}
+    if participations is not None:
+        by_participation = {p.pk: list(p.actions.all()) for p in participations}
+        return counts_on_days(treaty, participations, by_participation, days)
     participations = list(Participation.objects.for_treaty(treaty).order_by())
     for participation in participations:
         participation.treaty = treaty

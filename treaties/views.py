@@ -207,12 +207,14 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         page = self.participation_page(context["filter_invalid"])
         participations = page.object_list
         actions = actions_of(participations)
-        figures, records = figures_beside_records(treaty)
+        # Every record of the treaty with its acts, read once for the figures and pictures.
+        held = treaty_records(treaty, provenance=False)
+        figures, records = figures_beside_records(treaty, held)
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
         without_record = states_without_record(treaty)
-        context.update(self.pictures(treaty, context["filter_invalid"], without_record))
+        context.update(self.pictures(treaty, held, context["filter_invalid"], without_record))
         context.update(
             filter=pfilter,
             as_of=pfilter.as_of_date,
@@ -240,9 +242,8 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         )
         return context
 
-    def pictures(self, treaty, invalid, without_record):
+    def pictures(self, treaty, held, invalid, without_record):
         """The world map on the as-of day (today by default) and the counts over time."""
-        held = treaty_records(treaty)
         # The states without a record, where the page has read them already.
         no_record = without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
         as_of = self.participation_filter.as_of_date

@@ -95,6 +95,26 @@ def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> SafeSt
     )
 
 
+class ProvenanceMarks:
+    """`provenance` for the many facts of one page, with its {pk: Source} map: facts that
+    cite the same source, locator and as-of date share one marker, built once."""
+
+    def __init__(self, sources: Mapping[int, Source] | None) -> None:
+        self.sources = sources
+        self.built: dict[tuple[Any, ...], SafeString] = {}
+
+    def __call__(self, fact: Any) -> SafeString:
+        key = (
+            getattr(fact, "source_id", None),
+            getattr(fact, "locator", ""),
+            getattr(fact, "as_of", None),
+        )
+        mark = self.built.get(key)
+        if mark is None:
+            mark = self.built[key] = provenance(fact, self.sources)
+        return mark
+
+
 @register.simple_tag
 def shared_provenance(facts: Any) -> Any:
     """The first of `facts` when every one of them cites the same source, locator and as-of.
