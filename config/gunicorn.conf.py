@@ -27,3 +27,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def post_worker_init(worker):
+    import gc
+
+    if os.environ.get("GCX") == "freeze":
+        gc.collect()
+        gc.freeze()
+    if os.environ.get("GCT"):
+        gc.set_threshold(*map(int, os.environ["GCT"].split(",")))

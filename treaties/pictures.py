@@ -13,12 +13,13 @@ are computed from those in Python, however many states and years there are.
 from __future__ import annotations
 
 import datetime
+import functools
+import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django_countries.fields import Country as CountryCode
@@ -103,9 +104,8 @@ def treaty_records(treaty: Treaty, provenance: bool = True) -> list[Participatio
 
     With `provenance` (for the pictures' CSV files), each record's source is read with it
     and every field is read; without (for drawing), only `PICTURE_FIELDS`."""
-    records = Participation.objects.for_treaty(treaty).order_by(
-        *stable_order(Participation, "country__code", "pk")
-    )
+    # Through the treaty's own manager, each record knows its treaty without a join.
+    records = treaty.participations.order_by(*stable_order(Participation, "country__code", "pk"))
     acts = TreatyAction.objects.for_treaty(treaty).chronological()
     if provenance:
         records = records.select_related("country", "source")
@@ -113,8 +113,6 @@ def treaty_records(treaty: Treaty, provenance: bool = True) -> list[Participatio
         records = records.select_related("country").only(*PICTURE_FIELDS)
         acts = acts.only(*PICTURE_ACT_FIELDS)
     participations = list(records)
-    for participation in participations:
-        participation.treaty = treaty
     hand_children(participations, "actions", acts)
     return participations
 
@@ -161,7 +159,7 @@ class StatusRow:
     act: TreatyAction | None = None
     on_map: bool = False
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         return str(self.country.name)
 
@@ -181,13 +179,13 @@ class LegendEntry:
 
     def state_links(self) -> SafeString:
         """The states, each a link to its page, starred where the map cannot draw it."""
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>{}',
-            (
-                (row.country.get_absolute_url(), row.name, "" if row.on_map else NOT_DRAWN_MARK)
+        # Escaped here as format_html would, at a fraction of its cost for 200 states.
+        return mark_safe(
+            ", ".join(
+                f'<a href="{html.escape(row.country.get_absolute_url())}">'
+                f"{html.escape(row.name)}</a>{'' if row.on_map else NOT_DRAWN_MARK}"
                 for row in self.rows
-            ),
+            )
         )
 
 

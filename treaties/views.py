@@ -171,7 +171,8 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         self.object = self.get_object()
         self.participation_filter = TreatyParticipationFilter(
             request.GET or None,
-            queryset=Participation.objects.for_treaty(self.object).with_country().with_treaty(),
+            # Through the treaty's own manager, each row knows its treaty without a join.
+            queryset=self.object.participations.with_country(),
             request=request,
         )
         invalid = self.participation_filter.is_bound and not self.participation_filter.is_valid()

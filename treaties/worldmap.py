@@ -14,6 +14,7 @@ each area, so that `static/css/site.css` colours it; it carries no `style` attri
 from __future__ import annotations
 
 import functools
+import html
 import importlib.util
 import math
 import re
@@ -64,9 +65,25 @@ class WorldShapes:
     shapes: dict[str, Shape]
     view_box: tuple[int, int, int, int]
 
-    @property
+    @functools.cached_property
     def codes(self) -> frozenset[str]:
         return frozenset(self.shapes)
+
+    @functools.cached_property
+    def drawing(self) -> list[tuple[str, str, str]]:
+        """(code, the markup between an area's class and its title, the markup after its
+        title) for each shape in drawing order: those marked by a circle last, so that no
+        larger neighbour covers them. Built once; a map only adds each area's class and title.
+        """
+        ordered = sorted(self.shapes.values(), key=lambda s: (s.circle is not None, s.code))
+        parts = []
+        for shape in ordered:
+            after = f'<path d="{shape.path}"/>' if shape.path else ""
+            if shape.circle:
+                cx, cy, r = shape.circle
+                after += f'<circle class="map-marker" cx="{cx}" cy="{cy}" r="{r}"/>'
+            parts.append((shape.code, f'" data-iso2="{shape.code.lower()}"><title>', after))
+        return parts
 
 
 @dataclass(frozen=True)
@@ -286,21 +303,12 @@ def draw(areas: dict[str, Area], *, id_prefix: str, title: str, desc: str) -> Sa
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
         f'<rect class="map-sea" x="{left}" y="{top}" width="{width}" height="{height}"/>',
     ]
-    # Areas marked by a circle come last, so that no larger neighbour covers them.
-    ordered = sorted(world.shapes.values(), key=lambda s: (s.circle is not None, s.code))
-    for shape in ordered:
-        area = areas.get(shape.code)
-        if area is None:
-            continue
-        out.append(
-            f'<g class="map-area {escape(area.css_class)}" data-iso2="{shape.code.lower()}">'
-            f"<title>{escape(area.title)}</title>"
-        )
-        if shape.path:
-            out.append(f'<path d="{shape.path}"/>')
-        if shape.circle:
-            cx, cy, r = shape.circle
-            out.append(f'<circle class="map-marker" cx="{cx}" cy="{cy}" r="{r}"/>')
-        out.append("</g>")
+    for code, before_title, after_title in world.drawing:
+        area = areas.get(code)
+        if area is not None:
+            out.append(
+                f'<g class="map-area {html.escape(area.css_class)}{before_title}'
+                f"{html.escape(area.title)}</title>{after_title}</g>"
+            )
     out.append("</svg>")
     return mark_safe("".join(out))  # every text in it is escaped above

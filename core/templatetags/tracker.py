@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from core.dates import PartialDate
@@ -66,53 +67,60 @@ def provenance(fact: Any, sources: Mapping[int, Source] | None = None) -> SafeSt
     `sources` is an optional {pk: Source} map so a table of facts needs no query per row.
     Built here rather than in a template: a page of facts shows it for every one of them.
     """
-    source = None
-    if getattr(fact, "source_id", None):
-        source = sources.get(fact.source_id) if sources is not None else fact.source
-    as_of = as_partial_date(getattr(fact, "as_of", None))
-    how_old = (
-        format_html(' · <time class="as-of" datetime="{}">{}</time>', as_of.iso(), age(as_of))
-        if as_of
-        else ""
-    )
-    if source is None:
-        return format_html(
-            '<span class="provenance"><span class="no-source">{}</span>{}</span>',
-            gettext("no source recorded"),
-            how_old,
-        )
-    locator = getattr(fact, "locator", "")
-    return format_html(
-        '<details class="provenance"><summary>{}{}</summary><span class="provenance-body">'
-        '<a href="{}" lang="{}">{}</a>{}{}</span></details>',
-        gettext("Source"),
-        format_html(' <time datetime="{}">{}</time>', as_of.iso(), pdate(as_of)) if as_of else "",
-        source.get_absolute_url(),
-        loc_lang(source, "title"),
-        loc(source, "title"),
-        format_html(', <span lang="{}">{}</span>', source.language, locator) if locator else "",
-        how_old,
-    )
+    return ProvenanceMarks(sources)(fact)
 
 
 class ProvenanceMarks:
-    """`provenance` for the many facts of one page, with its {pk: Source} map: facts that
-    cite the same source, locator and as-of date share one marker, built once."""
+    """`provenance` for the many facts of one page, with its {pk: Source} map (or each
+    fact's own source without one). Each source's link and each as-of date's text are
+    built once; a fact adds only its locator. Every text is escaped as format_html would.
+    """
 
     def __init__(self, sources: Mapping[int, Source] | None) -> None:
         self.sources = sources
-        self.built: dict[tuple[Any, ...], SafeString] = {}
+        self.label = escape(gettext("Source"))
+        self.no_source = escape(gettext("no source recorded"))
+        self.links: dict[int, str] = {}
+        self.dates: dict[PartialDate, tuple[str, str]] = {}
 
     def __call__(self, fact: Any) -> SafeString:
-        key = (
-            getattr(fact, "source_id", None),
-            getattr(fact, "locator", ""),
-            getattr(fact, "as_of", None),
+        source = None
+        if source_id := getattr(fact, "source_id", None):
+            source = self.sources.get(source_id) if self.sources is not None else fact.source
+        as_of = as_partial_date(getattr(fact, "as_of", None))
+        on, how_old = self.date(as_of) if as_of else ("", "")
+        if source is None:
+            return mark_safe(
+                f'<span class="provenance"><span class="no-source">{self.no_source}</span>'
+                f"{how_old}</span>"
+            )
+        locator = getattr(fact, "locator", "")
+        located = (
+            f', <span lang="{escape(source.language)}">{escape(locator)}</span>' if locator else ""
         )
-        mark = self.built.get(key)
-        if mark is None:
-            mark = self.built[key] = provenance(fact, self.sources)
-        return mark
+        return mark_safe(
+            f'<details class="provenance"><summary>{self.label}{on}</summary>'
+            f'<span class="provenance-body">{self.link(source)}{located}{how_old}</span></details>'
+        )
+
+    def link(self, source: Source) -> str:
+        link = self.links.get(source.pk)
+        if link is None:
+            link = self.links[source.pk] = (
+                f'<a href="{escape(source.get_absolute_url())}" '
+                f'lang="{escape(loc_lang(source, "title"))}">{escape(loc(source, "title"))}</a>'
+            )
+        return link
+
+    def date(self, as_of: PartialDate) -> tuple[str, str]:
+        """The as-of date beside "Source", and how old it is."""
+        texts = self.dates.get(as_of)
+        if texts is None:
+            texts = self.dates[as_of] = (
+                f' <time datetime="{as_of.iso()}">{escape(pdate(as_of))}</time>',
+                f' · <time class="as-of" datetime="{as_of.iso()}">{escape(age(as_of))}</time>',
+            )
+        return texts
 
 
 @register.simple_tag

@@ -6,18 +6,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import localized, localized_with_language
+from core.i18n import localized, localized_language, localized_with_language
 from core.templatetags.tracker import ProvenanceMarks, pdate
+from treaties.choices import ActionType
 
 if TYPE_CHECKING:
     from django.template.context import Context
 
-    from treaties.models import Participation, TreatyAction
+    from treaties.models import Country, Participation, TreatyAction
+    from treaties.pictures import YearCount
 
 register = template.Library()
 
@@ -45,105 +47,162 @@ def depositary_names(value: str) -> str:
 # costs several times what format_html does for the same markup.
 
 
-def actions_html(actions: Iterable[TreatyAction], marks: ProvenanceMarks) -> str:
-    """A participation's acts as a list: each act's kind, date, day of effect, depositary,
-    whether it takes effect after the day the page is shown as of, note and provenance."""
-    items = [
-        format_html(
-            '<li class="action{}">{} <time datetime="{}">{}</time>{}{}{}{} {}</li>',
-            " after-as-of" if getattr(action, "after_as_of", False) else "",
-            action.get_action_type_display(),
-            action.date.iso(),
-            pdate(action.date),
-            format_html(
-                ' ({} <time datetime="{}">{}</time>)',
-                gettext("takes effect"),
-                action.effective_on.isoformat(),
-                pdate(action.effective_on),
+class ActsMarkup:
+    """A page's acts as lists: each act's kind, date, day of effect, depositary, whether it
+    takes effect after the day the page is shown as of, note and provenance. The words
+    around them are translated once a page; every text is escaped as format_html would."""
+
+    def __init__(self, marks: ProvenanceMarks) -> None:
+        self.marks = marks
+        self.kinds = {value: escape(str(label)) for value, label in ActionType.choices}
+        self.takes_effect = escape(gettext("takes effect"))
+        # (Outside f-strings, where xgettext does not look for them.)
+        after, none = gettext("(after the as-of date)"), gettext("no actions recorded")
+        self.after = f" <em>{escape(after)}</em>"
+        self.none = f'<span class="muted">{escape(none)}</span>'
+
+    def __call__(self, actions: Iterable[TreatyAction]) -> SafeString:
+        items = []
+        for action in actions:
+            after = getattr(action, "after_as_of", False)
+            date = action.date
+            effect = action.effective_on
+            items.append(
+                f'<li class="action{" after-as-of" if after else ""}">'
+                f"{self.kinds.get(action.action_type) or escape(action.action_type)} "
+                f'<time datetime="{date.iso()}">{escape(pdate(date))}</time>'
+                + (
+                    f' ({self.takes_effect} <time datetime="{effect.isoformat()}">'
+                    f"{escape(pdate(effect))}</time>)"
+                    if effect
+                    else ""
+                )
+                + (f" · {escape(depositary_names(action.depositary))}" if action.depositary else "")
+                + (self.after if after else "")
+                + f"{note_markup(action)} {self.marks(action)}</li>"
             )
-            if action.effective_on
-            else "",
-            format_html(" · {}", depositary_names(action.depositary)) if action.depositary else "",
-            format_html(" <em>{}</em>", gettext("(after the as-of date)"))
-            if getattr(action, "after_as_of", False)
-            else "",
-            _note(action),
-            marks(action),
-        )
-        for action in actions
-    ]
-    if not items:
-        return format_html('<span class="muted">{}</span>', gettext("no actions recorded"))
-    return mark_safe('<ul class="actions">\n  ' + "\n  ".join(items) + "\n</ul>")
+        if not items:
+            return mark_safe(self.none)
+        return mark_safe('<ul class="actions">\n  ' + "\n  ".join(items) + "\n</ul>")
 
 
-def _note(fact: Any) -> str:
+def note_markup(fact: Any) -> str:
     note, language = localized_with_language(fact, "note")
-    return format_html('<br><small lang="{}">{}</small>', language, note) if note else ""
+    return f'<br><small lang="{language}">{escape(note)}</small>' if note else ""
 
 
-def page_marks(context: Context) -> ProvenanceMarks:
-    """The provenance markers of the template being rendered, with the page's `sources`."""
-    marks = context.render_context.get("provenance_marks")
-    if marks is None:
-        marks = context.render_context["provenance_marks"] = ProvenanceMarks(context.get("sources"))
-    return marks
+def page_acts(context: Context) -> ActsMarkup:
+    """The acts' markup of the template being rendered, with the page's `sources`."""
+    acts = context.render_context.get("acts_markup")
+    if acts is None:
+        marks = ProvenanceMarks(context.get("sources"))
+        acts = context.render_context["acts_markup"] = ActsMarkup(marks)
+    return acts
 
 
 @register.simple_tag(takes_context=True)
-def actions_list(context: Context, participation: Participation) -> str:
+def actions_list(context: Context, participation: Participation) -> SafeString:
     """{% actions_list participation %}: its acts (handed or prefetched), with the sources of
     the page's `sources` map."""
-    return actions_html(participation.actions.all(), page_marks(context))
+    return page_acts(context)(participation.actions.all())
 
 
 @register.simple_tag(takes_context=True)
 def participation_rows(
     context: Context, participations: Iterable[Participation], shared: Any, with_treaty: bool
-) -> str:
+) -> SafeString:
     """{% participation_rows rows shared with_treaty %}: the body of a participations table:
     the country, the treaty (`with_treaty`), the status shown, the acts, the note and, unless
     every row shares it (`shared`), the provenance."""
-    marks = page_marks(context)
-    required = gettext("required for entry into force")
+    acts = page_acts(context)
+    required = escape(gettext("required for entry into force"))
+    labels: dict[str, str] = {}
     rows = []
     for participation in participations:
         country, status = participation.country, participation.shown_status
         required_note = (
-            format_html('<br><small class="required">{}</small>', required)
+            f'<br><small class="required">{required}</small>'
             if participation.required_for_entry_into_force
             else ""
         )
+        if with_treaty:
+            treaty = participation.treaty
+            head = (
+                f'<tr>\n<th scope="row">{country_link(country)}</th>\n'
+                f'<td><a href="{escape(treaty.get_absolute_url())}">'
+                f"{escape(localized(treaty, 'short_name'))}</a>{required_note}</td>\n"
+            )
+        else:
+            head = (
+                f'<tr id="participation-{escape(country.iso2)}">\n'
+                f'<th scope="row">{country_link(country)}{required_note}</th>\n'
+            )
+        label = labels.get(status.value)
+        if label is None:
+            label = labels[status.value] = escape(str(status.label))
         note, note_language = localized_with_language(participation, "note")
         rows.append(
+            f"{head}"
+            f'<td><span class="status status-{escape(status.value)}">{label}</span></td>\n'
+            f"<td>{acts(participation.actions.all())}</td>\n"
+            f'<td lang="{note_language}">{escape(note)}</td>\n'
+            + ("" if shared else f"<td>{acts.marks(participation)}</td>\n")
+            + "</tr>"
+        )
+    return mark_safe("\n".join(rows))
+
+
+def country_link(country: Country) -> str:
+    return (
+        f'<a href="{escape(country.get_absolute_url())}">{escape(country.name)}</a> '
+        f"<small>{escape(country.code_text)}</small>"
+    )
+
+
+# -- the counts over time, as a table -------------------------------------------------------
+
+
+@register.simple_tag
+def counts_rows(years: Iterable[YearCount]) -> str:
+    """{% counts_rows counts.years %}: the body of the table beside the chart: each year's
+    counts on its last day (today for this year), and the figures sources report in it."""
+    as_of = gettext("as of")
+    rows = []
+    for year in years:
+        figures = [
             format_html(
-                "<tr{}>\n"
-                '<th scope="row"><a href="{}">{}</a> <small>{}</small>{}</th>\n'
-                "{}"
-                '<td><span class="status status-{}">{}</span></td>\n'
-                "<td>{}</td>\n"
-                '<td lang="{}">{}</td>\n'
-                "{}"
-                "</tr>",
-                "" if with_treaty else format_html(' id="participation-{}"', country.iso2),
-                country.get_absolute_url(),
-                country.name,
-                country.code_text,
-                "" if with_treaty else required_note,
+                '<span class="reported reported-{}"><strong class="num">{}</strong> {} '
+                '({} <time datetime="{}">{}</time>{})</span>',
+                figure.metric,
+                figure.display_value,
                 format_html(
-                    '<td><a href="{}">{}</a>{}</td>\n',
-                    participation.treaty.get_absolute_url(),
-                    localized(participation.treaty, "short_name"),
-                    required_note,
+                    '<span lang="{}">{}</span>', localized_language(figure, "label"), figure.label
                 )
-                if with_treaty
+                if figure.label
+                else figure.get_metric_display(),
+                as_of,
+                figure.as_of.iso() if figure.as_of else "",
+                pdate(figure.as_of),
+                format_html(
+                    '; <span lang="{}">{}</span>',
+                    localized_language(figure.source, "title"),
+                    localized(figure.source, "title"),
+                )
+                if figure.source_id
                 else "",
-                status.value,
-                status.label,
-                actions_html(participation.actions.all(), marks),
-                note_language,
-                note,
-                "" if shared else format_html("<td>{}</td>\n", marks(participation)),
+            )
+            for figure in year.figures
+        ]
+        rows.append(
+            format_html(
+                '<tr data-year="{}">\n<th scope="row">{}</th>\n'
+                '<td><time datetime="{}">{}</time></td>\n{}\n<td>{}</td>\n</tr>',
+                year.year,
+                year.year,
+                year.counted_on.isoformat(),
+                pdate(year.counted_on),
+                mark_safe("".join(f'<td class="num">{int(n)}</td>' for n in year.counts.values())),
+                mark_safe("<br>".join(figures)),
             )
         )
     return mark_safe("\n".join(rows))
