@@ -9,6 +9,7 @@ are the database timeouts (config/settings.py): a database that does not answer 
 503 page within seconds.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -29,11 +30,18 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
-def post_worker_init(worker):
-    import gc
+# The application is loaded once, in the master, and warmed there (config/warmup.py); each
+# worker is a fork of it. A worker, and one that replaces another after `max_requests`,
+# starts in milliseconds, already warm, and shares the loaded code and data with the others.
+# New code takes a restart of the service: a HUP reloads the configuration, not the code.
+preload_app = True
 
-    if os.environ.get("GCX") == "freeze":
-        gc.collect()
-        gc.freeze()
-    if os.environ.get("GCT"):
-        gc.set_threshold(*map(int, os.environ["GCT"].split(",")))
+
+def when_ready(server):
+    from config.warmup import warm
+
+    warm()
+    # What is loaded now lives as long as the process: out of the collector's sight, so no
+    # collection in a worker walks it (and copies the pages it sits on) again and again.
+    gc.collect()
+    gc.freeze()

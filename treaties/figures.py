@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import ngettext_lazy
 
 from .models import Metric, Participation, ReportedFigure, Treaty
-from .records import records_held_on
+from .records import records_held_in, records_held_on
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -99,7 +99,11 @@ def figures_beside_records(
     and the records held today. `held`: every participation of the treaty with its acts,
     where the caller has read them already."""
     figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
-    records = Participation.objects.for_treaty(treaty).records_held()
+    records = (
+        Participation.objects.for_treaty(treaty).records_held()
+        if held is None
+        else records_held_in(held)
+    )
     records_on = records_held_on(
         treaty,
         [f.as_of.end for f in figures if f.as_of and f.metric in FIGURE_COMPARISONS],

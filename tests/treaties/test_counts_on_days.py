@@ -51,3 +51,17 @@ def test_days_in_any_order_and_repeated_give_the_same_counts(seeded):
     shuffled = counts_on_days(treaty, participations, acts, [*days, days[0]])
     assert forwards == shuffled
     assert forwards[datetime.date(1970, 3, 5)]["party"] > 0
+
+
+def test_records_counted_from_the_records_in_hand_are_those_the_query_counts(seeded):
+    from treaties.pictures import treaty_records
+    from treaties.records import records_held_in, records_held_on
+
+    checked = 0
+    for treaty in Treaty.objects.all():
+        held = treaty_records(treaty, provenance=False)
+        assert records_held_in(held) == Participation.objects.for_treaty(treaty).records_held()
+        days = [datetime.date(1975, 6, 30), datetime.date(2000, 1, 1), datetime.date(2021, 3, 31)]
+        assert records_held_on(treaty, days, held) == records_held_on(treaty, days)
+        checked += bool(held)
+    assert checked >= 5
