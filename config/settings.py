@@ -227,6 +227,9 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
 CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "treaty-tracker")
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# Each process keeps the pages it served last in its memory too, checked against the shared
+# content version on every request (core.cache.LocalPages).
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 # On PostgreSQL the long CSV exports are written by the database itself (core/export_copy.py);
 # False writes them in Python, as on SQLite (the same bytes, several times slower).

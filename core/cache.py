@@ -29,7 +29,9 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -168,6 +170,49 @@ def is_public_view(view_func: Any) -> bool:
     )
 
 
+class LocalPages:
+    """The pages this process served last, kept in its memory up to `max_bytes` (least
+    recently served out first), beside the shared cache.
+
+    A page kept here is served only under the content version and day it was stored with,
+    and the current version is still read from the shared cache on every request: a change
+    made through any server or command is seen at once. What it saves is fetching and
+    unpickling the page itself from the shared cache, most of the cost of serving a long page.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: str, day: str) -> tuple[Any, ...] | None:
+        with self.lock:
+            stored = self.pages.get(key)
+            if stored is None:
+                return None
+            if stored[0] != version or stored[1] != day:
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return stored
+
+    def put(self, key: str, stored: tuple[Any, ...]) -> None:
+        size = len(stored[-1])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = stored
+            self.size += size
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self.pages.pop(key)[-1])
+
+
 class PageCacheMiddleware:
     """Serves and stores anonymous public pages; see the module's docstring.
 
@@ -181,6 +226,7 @@ class PageCacheMiddleware:
         self.enabled = getattr(settings, "PAGE_CACHE", True)
         self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 24 * 60 * 60)
         self.max_bytes = getattr(settings, "PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+        self.local = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
 
     def eligible(self, request: HttpRequest) -> bool:
         if not (
@@ -203,18 +249,23 @@ class PageCacheMiddleware:
         path = request.get_full_path()
         digest = salted_hmac("page-cache", f"{language}\n{path}").hexdigest()
         key = PAGE_KEY.format(language=language, digest=digest)
+        day = timezone.localdate().isoformat()
         try:
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or current_version()
+            # The version, always from the shared cache; the page from this process's
+            # memory when it holds it under that version, else from the shared cache.
+            version = cache.get(VERSION_KEY) or current_version()
+            stored = self.local.get(key, version, day)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None and stored[0] == version and stored[1] == day:
+                    self.local.put(key, stored)
         except Exception:
             # The cache is down or silent: the page is rendered as if there were none.
             logger.warning("The page cache cannot be reached.", exc_info=True)
             return self.get_response(request)
-        day = timezone.localdate().isoformat()
         etag = '"' + salted_hmac("page-etag", f"{version}\n{day}\n{digest}").hexdigest()[:32] + '"'
         last_modified = self.last_modified(version)
 
-        stored = found.get(key)
         if stored is not None and stored[0] == version and stored[1] == day:
             status, headers, content = stored[2:]
             response = HttpResponse(content, status=status)
@@ -238,10 +289,13 @@ class PageCacheMiddleware:
         if request.method == "GET" and isinstance(rendered, HttpResponse):
             if len(rendered.content) <= self.max_bytes:
                 headers = list(rendered.headers.items())
+                page = (version, day, 200, headers, rendered.content)
                 try:
-                    cache.set(key, (version, day, 200, headers, rendered.content), self.timeout)
+                    cache.set(key, page, self.timeout)
                 except Exception:
                     logger.warning("The page cache cannot be reached.", exc_info=True)
+                else:
+                    self.local.put(key, page)
         return self.conditional(request, rendered, etag, last_modified)
 
     @staticmethod

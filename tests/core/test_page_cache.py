@@ -350,3 +350,47 @@ def test_a_restore_announces_its_change_once_the_file_is_in_place(monkeypatch, t
     monkeypatch.setattr(backup, "_restore_in_one_transaction", moved_into_place)
     backup.restore_archive(archive)
     assert versions and page_cache.current_version() != versions[0]
+
+
+def test_a_page_served_again_comes_from_the_process_memory_under_the_shared_version(
+    client, alpha, monkeypatch
+):
+    first = names(client)
+    asked = []
+    real_get = page_cache.cache.get
+
+    def get(key, *args, **kwargs):
+        asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get", get)
+    assert names(client) == first
+    # Only the version is read from the shared cache; the page itself is not fetched.
+    assert asked == [page_cache.VERSION_KEY]
+
+
+def test_a_change_shows_at_once_on_a_server_holding_the_page_in_its_memory(alpha):
+    # Two clients, each with its own middleware and memory: two app servers sharing a cache.
+    one, other = Client(), Client()
+    assert "ALPHA" in names(one) and "ALPHA" in names(other)
+    assert "ALPHA" in names(other)  # now from `other`'s own memory
+    Treaty.objects.filter(pk=alpha.pk).update(short_name_en="OMEGA")
+    assert "OMEGA" in names(other) and "ALPHA" not in names(other)
+    assert "OMEGA" in names(one)
+
+
+def test_the_process_memory_keeps_the_pages_served_last_within_its_bytes():
+    pages = page_cache.LocalPages(max_bytes=10)
+    pages.put("a", ("v1", "day", 200, [], b"1234"))
+    pages.put("b", ("v1", "day", 200, [], b"5678"))
+    assert pages.get("a", "v1", "day") is not None  # "a" is now the most recently served
+    pages.put("c", ("v1", "day", 200, [], b"90ab"))  # 12 bytes: the least recent goes
+    assert pages.get("b", "v1", "day") is None
+    assert pages.get("a", "v1", "day") and pages.get("c", "v1", "day")
+    assert pages.size == 8
+    # Under another version or day a page is not served, and is let go.
+    assert pages.get("a", "v2", "day") is None and pages.size == 4
+    assert pages.get("c", "v1", "next day") is None and pages.size == 0
+    # A page larger than the whole memory is not kept.
+    pages.put("d", ("v1", "day", 200, [], b"x" * 11))
+    assert pages.get("d", "v1", "day") is None and pages.size == 0
