@@ -74,13 +74,12 @@ def records_held_on(
     days = sorted(set(days))
     if not days:
         return {}
-    if participations is not None:
+    by_participation: Mapping[int, Sequence[TreatyAction]]
+    if participations is None:
+        participations = list(treaty.participations.order_by())
+        by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
+    else:
         by_participation = {p.pk: list(p.actions.all()) for p in participations}
-        return counts_on_days(treaty, participations, by_participation, days)
-    participations = list(Participation.objects.for_treaty(treaty).order_by())
-    for participation in participations:
-        participation.treaty = treaty
-    by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
     return counts_on_days(treaty, participations, by_participation, days)
 
 
