@@ -14,6 +14,7 @@ from django.utils.translation import ngettext_lazy
 
 from .models import Metric, Participation, ReportedFigure, Treaty
 from .records import records_held_in, records_held_on
+from .status import Record
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -93,12 +94,12 @@ def compare_with_records(
 
 
 def figures_beside_records(
-    treaty: Treaty, held: Collection[Participation] | None = None
+    treaty: Treaty, held: Collection[Record] | None = None
 ) -> tuple[list[ReportedFigure], dict[str, int]]:
     """The treaty's figures, each treaty-wide count with the records held on its own date,
     and the records held today. `held`: every participation of the treaty with its acts,
     where the caller has read them already."""
-    figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country"))
+    figures = list(ReportedFigure.objects.for_treaty(treaty).select_related("country", "source"))
     records = (
         Participation.objects.for_treaty(treaty).records_held()
         if held is None

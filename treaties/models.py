@@ -23,7 +23,6 @@ from core.dates import (
     ended_before,
     normalize_partial_dates,
     partial_date_constraints,
-    period_end,
     precision_field,
     years_before,
 )
@@ -37,7 +36,7 @@ from .choices import (
     ActionType,
     ParticipationStatus,
 )
-from .status import ShownStatus, derive_status, validate_sequence
+from .status import ShownStatus, derive_status, effect_day, validate_sequence
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -390,6 +389,11 @@ def country_name(code: str, language: str | None) -> str:
         return str(CountryCode(code=code).name)
 
 
+def country_url(code: str) -> str:
+    """The page of the country with ISO code `code` ("JP"), in the active language."""
+    return link("treaties:country-detail", code.lower(), sample="zz")
+
+
 class Country(Versioned, models.Model):
     """A state (or the EU) as django-countries names it, in Japanese and English."""
 
@@ -495,7 +499,7 @@ class Country(Versioned, models.Model):
         return (self.code_text,)
 
     def get_absolute_url(self) -> str:
-        return link("treaties:country-detail", self.iso2, sample="zz")
+        return country_url(self.code_text)
 
 
 class ParticipationQuerySet(models.QuerySet["Participation"]):
@@ -707,11 +711,9 @@ class TreatyAction(LocalizedMixin, Versioned, Provenance):
     @property
     def takes_effect(self) -> datetime.date:
         """The day from which the act counts: its effective date, else the end of its period."""
-        if self.effective_on:
-            return self.effective_on
-        if self.date_on is None:
+        if self.date_on is None and not self.effective_on:
             return self.date.end  # an act without a date has no day of effect (an error)
-        return period_end(self.date_on, self.date_precision)
+        return effect_day(self.effective_on, self.date_on, self.date_precision)
 
     # A form that validates a whole set of actions together turns this off (see admin).
     check_sequence_against_saved = True

@@ -17,7 +17,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.safestring import mark_safe
@@ -40,14 +40,25 @@ from .models import (
     Treaty,
     TreatyAction,
     country_name,
+    country_url,
     today,
 )
 from .records import counts_on_days
-from .status import NO_ACT_RECORDED, ShownStatus, derive_status, shown_status
+from .status import (
+    NO_ACT_RECORDED,
+    Act,
+    Record,
+    ShownStatus,
+    derive_status,
+    effect_day,
+    shown_status,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
     from django.utils.safestring import SafeString
+
+AnyAct = TypeVar("AnyAct", bound=Act)
 
 # A state that can join the treaty and of which the records hold nothing at all.
 NO_RECORD = ShownStatus("no_record", gettext_lazy("no record held"))
@@ -73,48 +84,111 @@ NOT_DRAWN_MARK = mark_safe("<sup>*</sup>")
 EXTRA_AREA_NAMES = {"XK": gettext_lazy("Kosovo")}
 
 
-# What the pictures read of a participation, its country and its acts. A page drawing a
-# treaty's 200 states leaves the rest unread (notes, timestamps, the country's posture):
-# building each row's every field was most of the cost of reading them.
-PICTURE_FIELDS = (
-    "treaty",
-    "country__code",
-    "status",
-    "required_for_entry_into_force",
-    "source",
-    "locator",
-    "as_of_on",
-    "as_of_precision",
-)
-PICTURE_ACT_FIELDS = (
-    "participation",
-    "action_type",
-    "date_on",
-    "date_precision",
-    "effective_on",
-    "source",
-    "locator",
-    "as_of_on",
-    "as_of_precision",
-)
-
-
-def treaty_records(treaty: Treaty, provenance: bool = True) -> list[Participation]:
-    """Every participation of `treaty` with its country and acts in order: 2 queries.
-
-    With `provenance` (for the pictures' CSV files), each record's source is read with it
-    and every field is read; without (for drawing), only `PICTURE_FIELDS`."""
+def treaty_records(treaty: Treaty) -> list[Participation]:
+    """Every participation of `treaty` with its country, source and acts in order: 2 queries
+    (for the pictures' CSV files, which give each record's provenance)."""
     # Through the treaty's own manager, each record knows its treaty without a join.
     records = treaty.participations.order_by(*stable_order(Participation, "country__code", "pk"))
-    acts = TreatyAction.objects.for_treaty(treaty).chronological()
-    if provenance:
-        records = records.select_related("country", "source")
-    else:
-        records = records.select_related("country").only(*PICTURE_FIELDS)
-        acts = acts.only(*PICTURE_ACT_FIELDS)
-    participations = list(records)
-    hand_children(participations, "actions", acts)
+    participations = list(records.select_related("country", "source"))
+    hand_children(
+        participations, "actions", TreatyAction.objects.for_treaty(treaty).chronological()
+    )
     return participations
+
+
+# -- the records as a page draws them -------------------------------------------------------
+# A treaty page draws every state: 200 participations, their countries and their acts. Made
+# into model instances they cost several times what reading them does, and the pictures and
+# the counts beside the figures read a few fields of each: they take these plain rows, which
+# the derivation reads as it reads the models (`status.Record`, `status.Act`).
+
+
+class State:
+    """A state as a picture names and links it, from its ISO code alone (as a `Country`)."""
+
+    __slots__ = ("code_text",)
+
+    def __init__(self, code: str) -> None:
+        self.code_text = code
+
+    @property
+    def iso2(self) -> str:
+        return self.code_text.lower()
+
+    @property
+    def name(self) -> str:
+        return country_name(self.code_text, get_language())
+
+    def name_in(self, language: str | None) -> str:
+        return country_name(self.code_text, language)
+
+    def get_absolute_url(self) -> str:
+        return country_url(self.code_text)
+
+
+class HeldAct:
+    """An act as the derivation reads it (`TreatyAction`'s fields of the same names)."""
+
+    __slots__ = ("pk", "action_type", "date_on", "date_precision", "effective_on", "takes_effect")
+
+    def __init__(
+        self,
+        pk: int,
+        action_type: str,
+        date_on: datetime.date,
+        date_precision: str,
+        effective_on: datetime.date | None,
+    ) -> None:
+        self.pk = pk
+        self.action_type = action_type
+        self.date_on = date_on
+        self.date_precision = date_precision
+        self.effective_on = effective_on
+        self.takes_effect = effect_day(effective_on, date_on, date_precision)
+
+
+class HeldActs(list[HeldAct]):
+    """A record's acts in order, read as a related manager reads them (`.all()`)."""
+
+    def all(self) -> HeldActs:
+        return self
+
+
+class HeldRecord:
+    """A participation as the pictures and the counts read it."""
+
+    __slots__ = ("pk", "treaty", "country", "status", "required_for_entry_into_force", "actions")
+
+    def __init__(self, pk: int, treaty: Treaty, code: str, status: str, required: bool) -> None:
+        self.pk = pk
+        self.treaty = treaty
+        self.country = State(code)
+        self.status = status
+        self.required_for_entry_into_force = required
+        self.actions = HeldActs()
+
+
+class DrawnRecord(Record, Protocol):
+    """A record as the map draws it: a `Participation` or a `HeldRecord`."""
+
+    @property
+    def country(self) -> Country | State: ...
+
+
+def held_records(treaty: Treaty) -> list[HeldRecord]:
+    """Every participation of `treaty` with its acts in order, as plain rows: 2 queries."""
+    records = {
+        pk: HeldRecord(pk, treaty, str(code), status, required)
+        for pk, code, status, required in treaty.participations.order_by(
+            *stable_order(Participation, "country__code", "pk")
+        ).values_list("pk", "country__code", "status", "required_for_entry_into_force")
+    }
+    acts = TreatyAction.objects.for_treaty(treaty).chronological()
+    for pk, participation, *fields in acts.values_list(
+        "pk", "participation", "action_type", "date_on", "date_precision", "effective_on"
+    ):
+        records[participation].actions.append(HeldAct(pk, *fields))
+    return list(records.values())
 
 
 def country_participations(country: Country) -> QuerySet[Participation]:
@@ -133,7 +207,7 @@ def country_records(country: Country) -> list[Participation]:
     return list(country_participations(country))
 
 
-def decisive_act(actions: Iterable[TreatyAction], day: datetime.date) -> TreatyAction | None:
+def decisive_act(actions: Iterable[AnyAct], day: datetime.date) -> AnyAct | None:
     """The act the status on `day` follows from: the last one in effect on that day."""
     in_effect = [action for action in actions if action.takes_effect <= day]
     if not in_effect:
@@ -152,11 +226,11 @@ def area_name(code: str) -> str:
 class StatusRow:
     """A state's status towards a treaty on a day, with the act it follows from."""
 
-    country: Country
+    country: Country | State
     status: ShownStatus
     day: datetime.date
-    participation: Participation | None = None
-    act: TreatyAction | None = None
+    participation: Record | None = None
+    act: Act | None = None
     on_map: bool = False
 
     @functools.cached_property
@@ -203,7 +277,7 @@ class StatusMap:
 def status_rows(
     treaty: Treaty,
     day: datetime.date,
-    participations: Sequence[Participation] | None = None,
+    participations: Sequence[DrawnRecord] | None = None,
     no_record: Iterable[Country] | None = None,
 ) -> list[StatusRow]:
     """Each state's status on `day`: every participation, then every state with no record
@@ -258,7 +332,7 @@ def legend_of(rows: Iterable[StatusRow]) -> list[LegendEntry]:
 def status_map(
     treaty: Treaty,
     day: datetime.date,
-    participations: Sequence[Participation] | None = None,
+    participations: Sequence[DrawnRecord] | None = None,
     no_record: Iterable[Country] | None = None,
     id_prefix: str = "world-map",
 ) -> StatusMap:
@@ -419,34 +493,52 @@ class CountsRow:
     figure: ReportedFigure | None
 
 
-def charted_figures(treaty: Treaty, series: Sequence[Series]) -> list[ReportedFigure]:
-    """The treaty-wide figures with a date whose metric is one of the series': 1 query."""
-    return list(
-        ReportedFigure.objects.for_treaty(treaty)
-        .filter(country__isnull=True, as_of_on__isnull=False)
-        .filter(metric__in=[s.metric for s in series])
-        .select_related("source")
-        .order_by(*stable_order(ReportedFigure, "as_of_on", "metric", "pk"))
+def charted_figures(
+    treaty: Treaty, series: Sequence[Series], figures: Iterable[ReportedFigure] | None = None
+) -> list[ReportedFigure]:
+    """The treaty-wide figures with a date whose metric is one of the series', by date: 1
+    query, or none from `figures` (every figure of the treaty, with its source, in hand)."""
+    metrics = [s.metric for s in series]
+    if figures is None:
+        return list(
+            ReportedFigure.objects.for_treaty(treaty)
+            .filter(country__isnull=True, as_of_on__isnull=False, metric__in=metrics)
+            .select_related("source")
+            .order_by(*stable_order(ReportedFigure, "as_of_on", "metric", "pk"))
+        )
+    # The same order: stable_order compares code points, as Python does.
+    return sorted(
+        (
+            f
+            for f in figures
+            if f.treaty_id == treaty.pk
+            and f.country_id is None
+            and f.as_of_on is not None
+            and f.metric in metrics
+        ),
+        key=lambda f: (f.as_of_on, f.metric, f.pk),
     )
 
 
 def counts_over_time(
     treaty: Treaty,
-    participations: Sequence[Participation] | None = None,
+    participations: Sequence[Record] | None = None,
     on: datetime.date | None = None,
     id_prefix: str = "counts-chart",
     draw: bool = True,
+    figures: Iterable[ReportedFigure] | None = None,
 ) -> CountsOverTime:
     """The counts of each series at the end of every year since the first act, up to `on`
-    (today), with the reported figures of those series at their dates."""
+    (today), with the reported figures of those series at their dates (`figures`: every
+    figure of the treaty with its source, where the caller has read them)."""
     on = on or today()
     if participations is None:
         participations = treaty_records(treaty)
     series = series_of(treaty)
-    figures = [f for f in charted_figures(treaty, series) if figure_day(f) <= on]
+    charted = [f for f in charted_figures(treaty, series, figures) if figure_day(f) <= on]
     acts = {p.pk: list(p.actions.all()) for p in participations}
     starts = [a.date_on.year for actions in acts.values() for a in actions]
-    starts += [figure_day(f).year for f in figures]
+    starts += [figure_day(f).year for f in charted]
     if not starts:
         return CountsOverTime(treaty, series, [], [], None)
     first = min(starts)
@@ -454,10 +546,10 @@ def counts_over_time(
     counts = counts_on_days(treaty, participations, acts, days)
     years = [YearCount(day.year, day, {s.key: counts[day][s.key] for s in series}) for day in days]
     by_year = {year.year: year for year in years}
-    for figure in figures:
+    for figure in charted:
         by_year[figure_day(figure).year].figures.append(figure)
-    svg = draw_counts(treaty, series, years, figures, id_prefix) if draw else None
-    return CountsOverTime(treaty, series, years, figures, svg)
+    svg = draw_counts(treaty, series, years, charted, id_prefix) if draw else None
+    return CountsOverTime(treaty, series, years, charted, svg)
 
 
 def figure_day(figure: ReportedFigure) -> datetime.date:

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from .choices import ActionType, ParticipationStatus
 from .models import Participation, Treaty, TreatyAction, today
-from .status import derive_status, no_counts, tally
+from .status import Act, Record, derive_status, no_counts, tally
 
 
 def statuses_on(
@@ -49,7 +49,7 @@ def statuses_by_participation(
     return {p.pk: derive_status(p.treaty, acts[p.pk], day) for p in participations}
 
 
-def records_held_in(participations: Iterable[Participation]) -> dict[str, int]:
+def records_held_in(participations: Iterable[Record]) -> dict[str, int]:
     """`ParticipationQuerySet.records_held()` counted from participations with their acts
     in hand (each one's stored status, as the query counts), without a query."""
     counts = no_counts()
@@ -67,14 +67,14 @@ def records_held_in(participations: Iterable[Participation]) -> dict[str, int]:
 def records_held_on(
     treaty: Treaty,
     days: Iterable[datetime.date],
-    participations: Collection[Participation] | None = None,
+    participations: Collection[Record] | None = None,
 ) -> dict[datetime.date, dict[str, int]]:
     """{day: records_held counts on that day} for a treaty, in two queries whatever the days,
     or none from `participations`: every one of the treaty's, with their acts in hand."""
     days = sorted(set(days))
     if not days:
         return {}
-    by_participation: Mapping[int, Sequence[TreatyAction]]
+    by_participation: Mapping[int, Sequence[Act]]
     if participations is None:
         participations = list(treaty.participations.order_by())
         by_participation = acts_by_participation(TreatyAction.objects.for_treaty(treaty))
@@ -85,8 +85,8 @@ def records_held_on(
 
 def counts_on_days(
     treaty: Treaty,
-    participations: Collection[Participation],
-    by_participation: Mapping[int, Sequence[TreatyAction]],
+    participations: Collection[Record],
+    by_participation: Mapping[int, Sequence[Act]],
     days: Iterable[datetime.date],
 ) -> dict[datetime.date, dict[str, int]]:
     """{day: records_held counts on that day} from participations and their acts in hand.

@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.dates import period_end
 
 from .choices import (
     CONSENT_AFTER_SIGNATURE,
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
     # For the annotations only: the models import this module, never the other way round.
-    from .models import Participation, Treaty, TreatyAction
+    from .models import Treaty, TreatyAction
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,48 @@ class ShownStatus:
 NO_ACT_RECORDED = ShownStatus("no_act", gettext_lazy("no act recorded"))
 
 
-def shown_status(participation: Participation, status: str | None = None) -> ShownStatus:
+class Act(Protocol):
+    """What the derivation reads of an act: a `TreatyAction`, or the plain row of one a page
+    reads to draw a treaty's every state (`pictures.HeldAct`)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def action_type(self) -> str: ...
+
+    @property
+    def date_on(self) -> datetime.date: ...
+
+    @property
+    def takes_effect(self) -> datetime.date: ...
+
+
+class Acts(Protocol):
+    def all(self) -> Iterable[Act]: ...
+
+
+class Record(Protocol):
+    """What the derivation and the counts read of a participation: a `Participation` with its
+    acts in hand, or the plain row of one (`pictures.HeldRecord`)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def treaty(self) -> Treaty: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def required_for_entry_into_force(self) -> bool: ...
+
+    @property
+    def actions(self) -> Acts: ...
+
+
+def shown_status(participation: Record, status: str | None = None) -> ShownStatus:
     """What the page says of a participation's status (the stored one unless given).
 
     A state with no act is "not signed" only where the treaty's records are complete (a
@@ -63,8 +106,16 @@ def shown_status(participation: Participation, status: str | None = None) -> Sho
     return ShownStatus(status.value, status.label)
 
 
+def effect_day(
+    effective_on: datetime.date | None, date_on: datetime.date, precision: str
+) -> datetime.date:
+    """The day from which an act counts: its effective date, else the end of the period its
+    date stands for (`TreatyAction.takes_effect`)."""
+    return effective_on or period_end(date_on, precision)
+
+
 def derive_status(
-    treaty: Treaty, actions: Iterable[TreatyAction], day: datetime.date
+    treaty: Treaty, actions: Iterable[Act], day: datetime.date
 ) -> ParticipationStatus:
     """The status on `day` given a participation's actions in chronological order."""
     status = ParticipationStatus.NOT_SIGNED

@@ -54,8 +54,8 @@ from .pictures import (
     country_matrix,
     country_participations,
     counts_over_time,
+    held_records,
     status_map,
-    treaty_records,
 )
 from .status import NO_ACT_RECORDED, ShownStatus, shown_status
 
@@ -209,13 +209,15 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         participations = page.object_list
         actions = actions_of(participations)
         # Every record of the treaty with its acts, read once for the figures and pictures.
-        held = treaty_records(treaty, provenance=False)
+        held = held_records(treaty)
         figures, records = figures_beside_records(treaty, held)
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)
         slug_query = {"treaty": treaty.slug}
         without_record = states_without_record(treaty)
-        context.update(self.pictures(treaty, held, context["filter_invalid"], without_record))
+        context.update(
+            self.pictures(treaty, held, figures, context["filter_invalid"], without_record)
+        )
         context.update(
             filter=pfilter,
             as_of=pfilter.as_of_date,
@@ -243,7 +245,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         )
         return context
 
-    def pictures(self, treaty, held, invalid, without_record):
+    def pictures(self, treaty, held, figures, invalid, without_record):
         """The world map on the as-of day (today by default) and the counts over time."""
         # The states without a record, where the page has read them already.
         no_record = without_record["no_record"] if treaty.kind == Treaty.Kind.MULTILATERAL else None
@@ -252,7 +254,7 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         return {
             # Until a bad "as of" is corrected there is no day to draw the map for.
             "world_map": None if invalid else status_map(treaty, as_of or today(), held, no_record),
-            "counts": counts_over_time(treaty, held),
+            "counts": counts_over_time(treaty, held, figures=figures),
             "map_export_url": reverse("treaties:treaty-map-export", args=[treaty.slug]) + map_query,
             "counts_export_url": reverse("treaties:treaty-counts-export", args=[treaty.slug]),
         }
