@@ -11,6 +11,7 @@ pattern might not accept, are reversed in full, so the result is always what `re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
@@ -24,9 +25,12 @@ _templates: dict[tuple[object, ...], tuple[str, str] | None] = {}
 def link(viewname: str, arg: str | int, sample: str) -> str:
     """`reverse(viewname, args=[arg])`, for a pattern with one argument that `sample` matches
     (and that `arg` is of the same kind as: a slug, a number, two letters)."""
-    text = str(arg)
-    if not PLAIN.fullmatch(text):
-        return reverse(viewname, args=[arg])
+    return linker(viewname, sample)(arg)
+
+
+def linker(viewname: str, sample: str) -> Callable[[str | int], str]:
+    """`link` for many arguments in a row (a page's every state): the pattern, and what it
+    depends on, is looked up once."""
     key = (viewname, sample, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
     try:
         template = _templates[key]
@@ -36,7 +40,11 @@ def link(viewname: str, arg: str | int, sample: str) -> str:
         template = _templates[key] = (
             (before, after) if sample_found and sample not in after else None
         )
-    if template is None:
-        return reverse(viewname, args=[arg])
-    before, after = template
-    return before + text + after
+
+    def make(arg: str | int) -> str:
+        text = str(arg)
+        if template is None or not PLAIN.fullmatch(text):
+            return reverse(viewname, args=[arg])
+        return template[0] + text + template[1]
+
+    return make

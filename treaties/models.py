@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -27,7 +27,7 @@ from core.dates import (
     years_before,
 )
 from core.i18n import LocalizedMixin
-from core.links import link
+from core.links import link, linker
 from core.models import Provenance, Versioned, unsourced_index
 from core.sorting import code_points
 
@@ -392,6 +392,12 @@ def country_name(code: str, language: str | None) -> str:
 def country_url(code: str) -> str:
     """The page of the country with ISO code `code` ("JP"), in the active language."""
     return link("treaties:country-detail", code.lower(), sample="zz")
+
+
+def country_urls() -> Callable[[str], str]:
+    """`country_url` for the many countries of a page: the URL pattern is looked up once."""
+    make = linker("treaties:country-detail", sample="zz")
+    return lambda code: make(code.lower())
 
 
 class Country(Versioned, models.Model):

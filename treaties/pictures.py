@@ -41,6 +41,7 @@ from .models import (
     TreatyAction,
     country_name,
     country_url,
+    country_urls,
     today,
 )
 from .records import counts_on_days
@@ -254,9 +255,10 @@ class LegendEntry:
     def state_links(self) -> SafeString:
         """The states, each a link to its page, starred where the map cannot draw it."""
         # Escaped here as format_html would, at a fraction of its cost for 200 states.
+        url = country_urls()
         return mark_safe(
             ", ".join(
-                f'<a href="{html.escape(row.country.get_absolute_url())}">'
+                f'<a href="{html.escape(url(row.country.code_text))}">'
                 f"{html.escape(row.name)}</a>{'' if row.on_map else NOT_DRAWN_MARK}"
                 for row in self.rows
             )

@@ -9,11 +9,11 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, include, path, re_path, reverse, set_script_prefix
 from django.utils import translation
 
-from core.links import link
+from core.links import link, linker
 from core.models import Source
 from core.queries import hand_children
 from tests.factories import ParticipationFactory, TreatyActionFactory
-from treaties.models import Country, Participation, TreatyAction
+from treaties.models import Country, Participation, TreatyAction, country_urls
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -29,6 +29,19 @@ def test_link_is_what_reverse_gives(viewname, args, sample, language):
     with translation.override(language):
         for arg in args:
             assert link(viewname, arg, sample) == reverse(viewname, args=[arg])
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_linker_gives_what_reverse_gives_for_every_argument(language):
+    with translation.override(language):
+        make = linker("treaties:treaty-detail", "sample-slug")
+        for arg in ["npt", "new-start", "sample-slug", 42]:
+            assert make(arg) == reverse("treaties:treaty-detail", args=[arg])
+        with pytest.raises(NoReverseMatch):
+            make("n p t")
+        country = country_urls()
+        for code in ["US", "JP", "EU"]:
+            assert country(code) == reverse("treaties:country-detail", args=[code.lower()])
 
 
 def test_the_language_in_the_address_is_the_active_one():

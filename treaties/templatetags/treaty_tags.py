@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import template
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.i18n import localized, localized_language, localized_with_language
 from core.templatetags.tracker import ProvenanceMarks, pdate
 from treaties.choices import ActionType
+from treaties.models import country_urls
 
 if TYPE_CHECKING:
     from django.template.context import Context
@@ -115,6 +116,7 @@ def participation_rows(
     the country, the treaty (`with_treaty`), the status shown, the acts, the note and, unless
     every row shares it (`shared`), the provenance."""
     acts = page_acts(context)
+    url = country_urls()
     required = escape(gettext("required for entry into force"))
     labels: dict[str, str] = {}
     rows = []
@@ -128,14 +130,14 @@ def participation_rows(
         if with_treaty:
             treaty = participation.treaty
             head = (
-                f'<tr>\n<th scope="row">{country_link(country)}</th>\n'
+                f'<tr>\n<th scope="row">{country_link(country, url)}</th>\n'
                 f'<td><a href="{escape(treaty.get_absolute_url())}">'
                 f"{escape(localized(treaty, 'short_name'))}</a>{required_note}</td>\n"
             )
         else:
             head = (
                 f'<tr id="participation-{escape(country.iso2)}">\n'
-                f'<th scope="row">{country_link(country)}{required_note}</th>\n'
+                f'<th scope="row">{country_link(country, url)}{required_note}</th>\n'
             )
         label = labels.get(status.value)
         if label is None:
@@ -152,9 +154,10 @@ def participation_rows(
     return mark_safe("\n".join(rows))
 
 
-def country_link(country: Country) -> str:
+def country_link(country: Country, url: Callable[[str], str]) -> str:
+    """The country's name linking to its page (`url`: a page's `country_urls()`)."""
     return (
-        f'<a href="{escape(country.get_absolute_url())}">{escape(country.name)}</a> '
+        f'<a href="{escape(url(country.code_text))}">{escape(country.name)}</a> '
         f"<small>{escape(country.code_text)}</small>"
     )
 
