@@ -426,6 +426,10 @@ def pages_for(scale):
         "country page (US)": "/countries/us/",
         "source page": source,
         "search": "/search/?q=treaty",
+        # About the least a public page costs rendered: a short list (the seed's people), two
+        # queries, the site's layout and a filter form. It shows how far below hello-world
+        # any rendered page stays, the treaty page's bound among them.
+        "people list (the lightest rendered page)": "/people/",
     }
 
 
