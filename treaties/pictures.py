@@ -5,8 +5,9 @@ acts, `status.shown_status` for what a reader is told), so the map, the counts o
 and the country's matrix say what the participations tables say. Each picture's CSV is
 built from the very rows the picture is drawn from.
 
-Queries: a treaty's records are read once (participations with their countries and sources,
-then their acts), the states with no record once, the reported figures once; the pictures
+Queries: a treaty's records are read once (participations, then their acts: as plain rows
+for the treaty page, `held_records`; as models with their sources for the CSV files,
+`treaty_records`), the states with no record once, the reported figures once; the pictures
 are computed from those in Python, however many states and years there are.
 """
 
@@ -113,15 +114,8 @@ class State:
         self.code_text = code
 
     @property
-    def iso2(self) -> str:
-        return self.code_text.lower()
-
-    @property
     def name(self) -> str:
         return country_name(self.code_text, get_language())
-
-    def name_in(self, language: str | None) -> str:
-        return country_name(self.code_text, language)
 
     def get_absolute_url(self) -> str:
         return country_url(self.code_text)

@@ -84,9 +84,12 @@ def actions_of(participations):
     return [action for p in participations for action in p.actions.all()]
 
 
-def paginate(request, rows, per_page=PAGE_SIZE):
-    """A page of `rows` from ?page=, as ListView pages: a page that does not exist is a 404."""
+def paginate(request, rows, per_page=PAGE_SIZE, count=None):
+    """A page of `rows` from ?page=, as ListView pages: a page that does not exist is a 404.
+    `count`: how many rows there are, where the caller knows it without counting them."""
     paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count
     number = request.GET.get("page") or 1
     if number == "last":
         number = paginator.num_pages
@@ -179,15 +182,20 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
         context = self.get_context_data(object=self.object, filter_invalid=invalid)
         return self.render_to_response(context, status=400 if invalid else 200)
 
-    def participation_page(self, invalid):
+    def participation_page(self, invalid, held):
+        """The page of participations the filters select; `held`: every record of the treaty."""
         pfilter = self.participation_filter
         if invalid:
             # Nothing is listed until the filters are corrected (the page answers 400).
             return Paginator([], PAGE_SIZE).page(1)
         as_of = pfilter.as_of_date
-        # The status on a past day is computed from the dated actions of every
-        # participation (two queries), then filtered and paginated in Python.
-        page = paginate(self.request, pfilter.qs if as_of is None else pfilter.rows_as_of())
+        if as_of is None:
+            # Unfiltered, the table lists every record the page has read already.
+            page = paginate(self.request, pfilter.qs, count=None if pfilter.is_bound else len(held))
+        else:
+            # The status on a past day is computed from the dated actions of every
+            # participation (two queries), then filtered and paginated in Python.
+            page = paginate(self.request, pfilter.rows_as_of())
         page.object_list = rows = list(page.object_list)
         hand_children(
             rows, "actions", TreatyAction.objects.filter(participation__in=rows).chronological()
@@ -205,11 +213,11 @@ class TreatyDetailView(ReadOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         treaty, pfilter = self.object, self.participation_filter
-        page = self.participation_page(context["filter_invalid"])
-        participations = page.object_list
-        actions = actions_of(participations)
         # Every record of the treaty with its acts, read once for the figures and pictures.
         held = held_records(treaty)
+        page = self.participation_page(context["filter_invalid"], held)
+        participations = page.object_list
+        actions = actions_of(participations)
         figures, records = figures_beside_records(treaty, held)
         events = list(TreatyEvent.objects.for_treaty(treaty).with_related().chronological())
         sources = source_map([treaty], figures, participations, actions, events)

@@ -202,3 +202,27 @@ def test_queries_do_not_grow_with_rows(client, django_assert_max_num_queries, ur
     # The larger set really is shown or exported, so a query per row would show.
     assert large_items > small_items
     assert large == small
+
+
+def test_the_treaty_page_counts_its_table_from_the_records_it_has_read(client):
+    """Unfiltered, the participations table lists every record the page has read for its
+    pictures: it shows their number without counting them again; filtered, it counts."""
+    World().grow(120)
+    held = Participation.objects.filter(treaty__slug="npt").count()
+
+    def counts(params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/treaties/npt/", params)
+        assert response.status_code == 200
+        counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        return response.context["paginator"], counting, len(queries)
+
+    plain, plain_counting, plain_queries = counts({})
+    assert plain.count == held > 50
+    assert plain.num_pages == 3
+    assert not plain_counting
+    # Given any parameter, the filters may select fewer: the database counts them.
+    everything, counting, queries = counts({"page": "1"})
+    assert everything.count == held
+    assert len(counting) == 1
+    assert queries == plain_queries + 1
