@@ -25,26 +25,33 @@ _templates: dict[tuple[object, ...], tuple[str, str] | None] = {}
 def link(viewname: str, arg: str | int, sample: str) -> str:
     """`reverse(viewname, args=[arg])`, for a pattern with one argument that `sample` matches
     (and that `arg` is of the same kind as: a slug, a number, two letters)."""
-    return linker(viewname, sample)(arg)
+    return _put(viewname, _template(viewname, sample), arg)
 
 
 def linker(viewname: str, sample: str) -> Callable[[str | int], str]:
     """`link` for many arguments in a row (a page's every state): the pattern, and what it
     depends on, is looked up once."""
+    template = _template(viewname, sample)
+    return lambda arg: _put(viewname, template, arg)
+
+
+def _template(viewname: str, sample: str) -> tuple[str, str] | None:
+    """What comes before and after the argument in the pattern's URL, as things stand now;
+    None where the argument cannot simply be put in place."""
     key = (viewname, sample, get_language(), get_script_prefix(), get_resolver(get_urlconf()))
     try:
-        template = _templates[key]
+        return _templates[key]
     except KeyError:
         url = reverse(viewname, args=[sample])
         before, sample_found, after = url.partition(sample)
         template = _templates[key] = (
             (before, after) if sample_found and sample not in after else None
         )
+        return template
 
-    def make(arg: str | int) -> str:
-        text = str(arg)
-        if template is None or not PLAIN.fullmatch(text):
-            return reverse(viewname, args=[arg])
-        return template[0] + text + template[1]
 
-    return make
+def _put(viewname: str, template: tuple[str, str] | None, arg: str | int) -> str:
+    text = str(arg)
+    if template is None or not PLAIN.fullmatch(text):
+        return reverse(viewname, args=[arg])
+    return template[0] + text + template[1]
