@@ -86,12 +86,16 @@ NOT_DRAWN_MARK = mark_safe("<sup>*</sup>")
 EXTRA_AREA_NAMES = {"XK": gettext_lazy("Kosovo")}
 
 
+def records_by_country(treaty: Treaty) -> QuerySet[Participation]:
+    """The participations of `treaty` in the pictures' order, by country code. Through the
+    treaty's own manager, each record knows its treaty without a join."""
+    return treaty.participations.order_by(*stable_order(Participation, "country__code", "pk"))
+
+
 def treaty_records(treaty: Treaty) -> list[Participation]:
     """Every participation of `treaty` with its country, source and acts in order: 2 queries
     (for the pictures' CSV files, which give each record's provenance)."""
-    # Through the treaty's own manager, each record knows its treaty without a join.
-    records = treaty.participations.order_by(*stable_order(Participation, "country__code", "pk"))
-    participations = list(records.select_related("country", "source"))
+    participations = list(records_by_country(treaty).select_related("country", "source"))
     hand_children(
         participations, "actions", TreatyAction.objects.for_treaty(treaty).chronological()
     )
@@ -174,9 +178,9 @@ def held_records(treaty: Treaty) -> list[HeldRecord]:
     """Every participation of `treaty` with its acts in order, as plain rows: 2 queries."""
     records = {
         pk: HeldRecord(pk, treaty, str(code), status, required)
-        for pk, code, status, required in treaty.participations.order_by(
-            *stable_order(Participation, "country__code", "pk")
-        ).values_list("pk", "country__code", "status", "required_for_entry_into_force")
+        for pk, code, status, required in records_by_country(treaty).values_list(
+            "pk", "country__code", "status", "required_for_entry_into_force"
+        )
     }
     acts = TreatyAction.objects.for_treaty(treaty).chronological()
     for pk, participation, *fields in acts.values_list(
@@ -492,17 +496,12 @@ class CountsRow:
 def charted_figures(
     treaty: Treaty, series: Sequence[Series], figures: Iterable[ReportedFigure] | None = None
 ) -> list[ReportedFigure]:
-    """The treaty-wide figures with a date whose metric is one of the series', by date: 1
-    query, or none from `figures` (every figure of the treaty, with its source, in hand)."""
-    metrics = [s.metric for s in series]
+    """The treaty-wide figures with a date whose metric is one of the series', by date, from
+    `figures` (every figure of the treaty with its source) where the caller has read them,
+    else from one query for them."""
     if figures is None:
-        return list(
-            ReportedFigure.objects.for_treaty(treaty)
-            .filter(country__isnull=True, as_of_on__isnull=False, metric__in=metrics)
-            .select_related("source")
-            .order_by(*stable_order(ReportedFigure, "as_of_on", "metric", "pk"))
-        )
-    # The same order: stable_order compares code points, as Python does.
+        figures = ReportedFigure.objects.for_treaty(treaty).select_related("source")
+    metrics = {s.metric for s in series}
     return sorted(
         (
             f
@@ -512,6 +511,7 @@ def charted_figures(
             and f.as_of_on is not None
             and f.metric in metrics
         ),
+        # Code points, as `stable_order` compares them in the database.
         key=lambda f: (f.as_of_on, f.metric, f.pk),
     )
 
